@@ -1,0 +1,27 @@
+using Deckard.Hosting;
+using Deckard.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
+
+var builder = DeckardApp.CreateBuilder(args);
+
+var postgres = builder.AddPostgres("postgres").WithDatabase("deckard");
+var redis = builder.AddRedis("redis");
+
+var runpod = builder.AddProject<Projects.Deckard_RunPodMock>("runpod-mock")
+    .WithHttpEndpoint(port: 7860);
+
+var api = builder.AddProject<Projects.Deckard_Api>("api")
+    .WithHttpEndpoint(port: 5080)
+    .WithReference(postgres).WaitFor(postgres)
+    .WithReference(redis).WaitFor(redis);
+
+builder.AddProject<Projects.Deckard_Workers>("workers")
+    .WithReplicas(builder.Configuration.GetValue("Resources:workers:Replicas", 2))
+    .WithReference(postgres).WithReference(redis)
+    .WithReference(runpod)
+    .WaitFor(api);   // the api owns the database schema
+
+builder.Build().Run();
+
+/// <summary>The entry point the testing builder runs.</summary>
+public partial class Program;
