@@ -25,6 +25,7 @@ internal sealed partial class Orchestrator : IHostedService, IAsyncDisposable
     private readonly Dictionary<string, ResourceLogBuffer> _logs = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private Task _running = Task.CompletedTask;
+    private int _disposed;
 
     public Orchestrator(
         DeckardAppBuilder builder,
@@ -196,6 +197,12 @@ internal sealed partial class Orchestrator : IHostedService, IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        // The container disposes this instance twice: as the singleton and as the hosted service resolved from it.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         // Disposed without a stop (a crashed host): ending the launcher thread has the kernel kill every child.
         _stopping.Cancel();
         _hosting.ProcessLauncher.Dispose();
