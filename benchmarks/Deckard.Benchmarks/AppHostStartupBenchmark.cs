@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Deckard.Benchmarks;
+
+/// <summary>
+/// How long the AppHost takes from launch to "everything healthy" (cold: a new state folder, so initdb runs; warm: the
+/// same folder again, as a person's second run), the AppHost's own memory, and how long Ctrl+C takes to stop it all.
+/// Baseline, measured in the same run: one bare .NET service (the RunPod mock) from launch to a 200 on /health.
+/// </summary>
+internal static partial class AppHostStartupBenchmark
+{
+    private const string ReadyLine = "Press Ctrl+C to stop everything.";
+
+    public static async Task RunAsync(int runs)
+    {
+        var baseline = new List<double>();
+        var cold = new List<Sample>();
+        var warm = new List<Sample>();
+        for (var run = 0; run < runs; run++)
+        {
+            baseline.Add(await MeasureBareServiceAsync());
+            var state = Directory.CreateTempSubdirectory("deckard-bench-").FullName;
+            try
+            {
+                cold.Add(await MeasureAppHostAsync(state));
+                warm.Add(await MeasureAppHostAsync(state));
+            }
+            finally
+            {
+                Directory.Delete(state, recursive: true);
+            }
+
+            Console.WriteLine($"run {run + 1}/{runs}: baseline {baseline[^1]:0.00} s, cold {cold[^1].StartSeconds:0.00} s, warm {warm[^1].StartSeconds:0.00} s");
+        }
+
+        var baselineMedian = Median(baseline);
+        Console.WriteLine();
+        Console.WriteLine($"AppHost start-up on {Environment.ProcessorCount} cores, {runs} runs (median):");
+        Console.WriteLine($"  baseline: one bare .NET service to healthy     {baselineMedian,7:0.00} s   1.0x");
+        Print("cold start (new state folder, initdb)", cold, baselineMedian);
+        Print("warm start (existing state folder)", warm, baselineMedian);
+        Console.WriteLine($"  AppHost memory when all healthy: {Median(cold.Select(s => s.AppHostMiB)):0} MiB resident (peak {Median(cold.Select(s => s.AppHostPeakMiB)):0} MiB); " +
+                          $"the whole topology {Median(cold.Select(s => s.TopologyMiB)):0} MiB");
+        Console.WriteLine($"  Ctrl+C to every process stopped: {Median(warm.Select(s => s.StopSeconds)):0.00} s");
+    }
+
+    private static void Print(string label, List<Sample> samples, double baseline)
+    {
+        var median = Median(samples.Select(sample => sample.StartSeconds));
+        Console.WriteLine($"  {label,-44} {median,7:0.00} s   {median / baseline:0.0}x   (min {samples.Min(s => s.StartSeconds):0.00}, max {samples.Max(s => s.StartSeconds):0.00})");
+    }
+
+    private static async Task<Sample> MeasureAppHostAsync(string stateDirectory)
+    {
+        var appHost = Path.Combine(AppContext.BaseDirectory, "Deckard.AppHost.dll");
+        var startInfo = new ProcessStartInfo(Environment.ProcessPath!, [appHost])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.Environment["AppHost__StateDirectory"] = stateDirectory;
+        startInfo.Environment["AppHost__RandomizePorts"] = "true";
+        startInfo.Environment["AppHost__PrintResourceLogs"] = "false";
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stopwatch = Stopwatch.StartNew();
+        using var process = Process.Start(startInfo)!;
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data?.Contains(ReadyLine, StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await ready.Task.WaitAsync(TimeSpan.FromMinutes(3));
+        var startSeconds = stopwatch.Elapsed.TotalSeconds;
+
+        var appHostMiB = ProcessMemory.ResidentMiB(process.Id);
+        var appHostPeakMiB = ProcessMemory.PeakResidentMiB(process.Id);
+        var topologyMiB = appHostMiB + ProcessMemory.Children(process.Id).Sum(ProcessMemory.ResidentMiB);
+
+        stopwatch.Restart();
+        _ = Kill(process.Id, 2);
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        return new Sample(startSeconds, appHostMiB, appHostPeakMiB, topologyMiB, stopwatch.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<double> MeasureBareServiceAsync()
+    {
+        var port = FreePort();
+        var startInfo = new ProcessStartInfo(Environment.ProcessPath!, [new Projects.Deckard_RunPodMock().AssemblyPath])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(new Projects.Deckard_RunPodMock().ProjectPath)!,
+        };
+        startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        var stopwatch = Stopwatch.StartNew();
+        using var process = Process.Start(startInfo)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health"));
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return stopwatch.Elapsed.TotalSeconds;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+
+                await Task.Delay(20);
+            }
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
+
+    private sealed record Sample(double StartSeconds, double AppHostMiB, double AppHostPeakMiB, double TopologyMiB, double StopSeconds);
+}

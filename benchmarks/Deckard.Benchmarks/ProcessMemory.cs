@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace Deckard.Benchmarks;
+
+/// <summary>Resident memory from /proc/{pid}/status, in MiB.</summary>
+internal static class ProcessMemory
+{
+    public static double ResidentMiB(int pid) => ReadKiB(pid, "VmRSS:") / 1024.0;
+
+    public static double PeakResidentMiB(int pid) => ReadKiB(pid, "VmHWM:") / 1024.0;
+
+    public static IReadOnlyList<int> Children(int parent) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(name => int.TryParse(name, out _))
+            .Select(name => int.Parse(name!, CultureInfo.InvariantCulture))
+            .Where(pid => ParentOf(pid) == parent)
+            .ToList();
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
+
+    private static long ReadKiB(int pid, string field)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every Deckard test on a fresh Debian machine: installs what is missing, builds once, runs each test
+# project in turn (they start real PostgreSQL, Redis and Deckard processes, so not in parallel), then prints
+# one line "N passed, N failed" summing every run.
+#   scripts/test.sh                 all test projects
+#   scripts/test.sh Deckard.UnitTests   only the named ones
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-prerequisites.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+if ! dotnet build Deckard.sln -nologo -clp:ErrorsOnly; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+results="TestResults/$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$results"
+if (($# > 0)); then
+  projects=()
+  for name in "$@"; do projects+=("tests/$name/$name.csproj"); done
+else
+  mapfile -t projects < <(ls tests/*/*.csproj)
+fi
+
+crashed=0
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  echo "=== $name"
+  dotnet test "$project" --no-build -nologo --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+    --results-directory "$results" || true
+  if [[ ! -f "$results/$name.trx" ]]; then
+    echo "$name produced no results (the test host crashed or did not start)"
+    crashed=$((crashed + 1))
+  fi
+done
+
+# Each TRX file carries <Counters total=".." passed=".." failed=".." ...>; sum them.
+read -r passed failed skipped < <(
+  cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' |
+    awk '{
+      for (i = 1; i <= NF; i++) {
+        split($i, kv, "=");
+        gsub(/"|\/|>/, "", kv[2]);
+        if (kv[1] == "passed") p += kv[2];
+        if (kv[1] == "failed" || kv[1] == "error" || kv[1] == "timeout" || kv[1] == "aborted") f += kv[2];
+        if (kv[1] == "notExecuted") s += kv[2];
+      }
+    } END { printf "%d %d %d\n", p, f, s }')
+failed=$((failed + crashed))
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+((failed == 0 && passed > 0))
