@@ -100,8 +100,7 @@ internal sealed partial class Orchestrator : IHostedService, IAsyncDisposable
             IEnumerable<ApplicationModel.Endpoint> endpoints = resource switch
             {
                 ProjectResource project => project.Endpoints,
-                PostgresServerResource { ExternalConnectionString: null } server => [server.Endpoint],
-                RedisResource { ExternalConnectionString: null } redis => [redis.Endpoint],
+                LocalServerResource { IsExternal: false } server => [server.Endpoint],
                 _ => [],
             };
             foreach (var endpoint in endpoints)
@@ -125,7 +124,7 @@ internal sealed partial class Orchestrator : IHostedService, IAsyncDisposable
             replicas.Add(new ReplicaContext(resource, index, name, instanceId, _hosting, log));
         }
 
-        var isExternal = resource is PostgresServerResource { ExternalConnectionString: not null } or RedisResource { ExternalConnectionString: not null };
+        var isExternal = resource is LocalServerResource { IsExternal: true };
         _notifications.Publish(new ResourceSnapshot(
             resource.Name,
             resource.Type,
