@@ -6,6 +6,8 @@ var builder = DeckardApp.CreateBuilder(args);
 
 var postgres = builder.AddPostgres("postgres").WithDatabase("deckard");
 var redis = builder.AddRedis("redis");
+var openai = builder.AddOpenAI("openai")
+    .WithLocalStandIn<Projects.Deckard_OpenAIMock>("openai-mock", port: 5090);   // only when no OPENAI_API_KEY is set
 
 var runpod = builder.AddProject<Projects.Deckard_RunPodMock>("runpod-mock")
     .WithHttpEndpoint(port: 7860);
@@ -18,6 +20,7 @@ var api = builder.AddProject<Projects.Deckard_Api>("api")
 builder.AddProject<Projects.Deckard_Workers>("workers")
     .WithReplicas(builder.Configuration.GetValue("Resources:workers:Replicas", 2))
     .WithReference(postgres).WithReference(redis)
+    .WithReference(openai)
     .WithReference(runpod)
     .WaitFor(api);   // the api owns the database schema
 
