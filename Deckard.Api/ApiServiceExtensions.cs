@@ -1,3 +1,8 @@
+using Deckard.Api.Events;
+using Deckard.Api.Media;
+using Deckard.Api.Sessions;
+using Deckard.Core;
+
 namespace Deckard.Api;
 
 public static class ApiServiceExtensions
@@ -5,9 +10,21 @@ public static class ApiServiceExtensions
     /// <summary>Everything the API needs besides the service defaults.</summary>
     public static IHostApplicationBuilder AddDeckardApi(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource("postgres");
-        builder.AddRedisClient("redis");
+        builder.AddDeckardCore();
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddOptions<UploadOptions>()
+            .Bind(builder.Configuration.GetSection(UploadOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<MediaOptions>()
+            .Bind(builder.Configuration.GetSection(MediaOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<SessionUploadReader>();
+        builder.Services.AddSingleton<MediaUrlSigner>();
+        builder.Services.AddSingleton<SessionEventHub>();
+        builder.Services.AddHostedService(serviceProvider => serviceProvider.GetRequiredService<SessionEventHub>());
         return builder;
     }
 }

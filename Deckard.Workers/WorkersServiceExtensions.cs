@@ -1,19 +1,30 @@
+using Deckard.Core;
+using Deckard.Core.OpenAI;
+using Deckard.Core.Queue;
+using Deckard.Core.Steps;
+using Deckard.Workers.Steps;
+
 namespace Deckard.Workers;
 
 public static class WorkersServiceExtensions
 {
-    /// <summary>Everything a Workers replica needs besides the service defaults.</summary>
+    /// <summary>Everything a Workers replica needs besides the service defaults: the queue consumer and the steps it runs.</summary>
     public static IHostApplicationBuilder AddDeckardWorkers(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource("postgres");
-        builder.AddRedisClient("redis");
+        builder.AddDeckardCore();
+        builder.AddDeckardOpenAI();
         builder.Services.AddOptions<WorkerPresenceOptions>()
             .Bind(builder.Configuration.GetSection(WorkerPresenceOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WorkerIdentity>();
         builder.Services.AddHostedService<WorkerPresence>();
+
+        builder.Services.AddSingleton<IStep, TranscribeStep>();
+        builder.Services.AddSingleton<IStep, ClassifyStep>();
+        builder.Services.AddSingleton<StepRunner>();
+        builder.Services.AddSingleton(serviceProvider => new ConsumerName(serviceProvider.GetRequiredService<WorkerIdentity>().InstanceId));
+        builder.Services.AddHostedService<StepConsumer>();
         return builder;
     }
 }

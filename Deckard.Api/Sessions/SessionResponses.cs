@@ -1,0 +1,48 @@
+using SessionOptions = Deckard.Core.Sessions.SessionOptions;
+using System.Text.Json;
+using Deckard.Api.Media;
+using Deckard.Core.Sessions;
+using Deckard.Core.Steps;
+
+namespace Deckard.Api.Sessions;
+
+/// <summary>A session as the API returns it: state, transcript, intent, steps, artifacts with signed links, error.</summary>
+public sealed record SessionResponse(
+    Guid Id,
+    string Status,
+    string? Prompt,
+    string? Transcript,
+    string? Intent,
+    JsonElement? IntentArguments,
+    SessionOptions Options,
+    string? Error,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? FinishedAt,
+    IReadOnlyList<StepResponse> Steps,
+    IReadOnlyList<ArtifactResponse> Artifacts,
+    SessionLinks Links)
+{
+    public static SessionResponse From(SessionView session, MediaUrlSigner signer) => new(
+        session.Id, session.Status, session.Prompt, session.Transcript, session.Intent, session.IntentArguments, session.Options,
+        session.Error, session.CreatedAt, session.UpdatedAt, session.FinishedAt,
+        [.. session.Steps.Select(step => new StepResponse(step.Name, step.State, step.Attempts, step.Error, step.Usage, step.StartedAt, step.FinishedAt))],
+        [.. session.Artifacts.Select(artifact => new ArtifactResponse(
+            artifact.Id, artifact.Kind, artifact.Role, artifact.ContentType, artifact.SizeBytes, artifact.CreatedAt, signer.SignedPath(artifact.Id)))],
+        SessionLinks.For(session.Id));
+}
+
+public sealed record StepResponse(string Name, string State, int Attempts, string? Error, ModelUsage? Usage, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+
+public sealed record ArtifactResponse(Guid Id, string Kind, string Role, string ContentType, long SizeBytes, DateTimeOffset CreatedAt, string Url);
+
+public sealed record SessionLinks(string Self, string Events, string Cancel)
+{
+    public static SessionLinks For(Guid id) => new($"/api/sessions/{id}", $"/api/sessions/{id}/events", $"/api/sessions/{id}/cancel");
+}
+
+public sealed record SessionSummary(Guid Id, string Status, string? Intent, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, SessionLinks Links);
+
+public sealed record SessionPage(IReadOnlyList<SessionSummary> Items, string? NextCursor);
+
+public sealed record EventResponse(long Id, string Type, JsonElement Data, DateTimeOffset CreatedAt);

@@ -1,0 +1,268 @@
+using SessionOptions = Deckard.Core.Sessions.SessionOptions;
+using System.Text;
+using System.Text.Json;
+using Deckard.Core.Media;
+using Deckard.Core.Sessions;
+using Deckard.Core.Storage;
+using Deckard.Core.Telemetry;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Deckard.Api.Sessions;
+
+/// <summary>
+/// Reads a <c>POST /api/sessions</c> body section by section: the audio is streamed to a temporary file (never held in
+/// memory) while its size is counted, then recognised by its bytes and checked with ffprobe; prompt and options are
+/// read with their own limits. Any problem is an <see cref="UploadProblem"/>, raised before anything is stored.
+/// </summary>
+public sealed class SessionUploadReader(IOptions<UploadOptions> options)
+{
+    public const string AudioField = "audio";
+    public const string PromptField = "prompt";
+    public const string OptionsField = "options";
+
+    /// <summary>The parsed session and the spooled audio file, which the caller deletes once stored.</summary>
+    public async Task<(NewSession Session, string? SpoolPath)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        var boundary = Boundary(request.ContentType);
+        var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
+        string? prompt = null;
+        SessionOptions? sessionOptions = null;
+        string? spoolPath = null;
+        AudioFormat? format = null;
+        try
+        {
+            MultipartSection? section;
+            while ((section = await NextSectionAsync(reader, cancellationToken)) is not null)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase) || disposition.Name.Length == 0)
+                {
+                    throw UploadProblem.BadRequest("malformed-multipart", "Every part of the body needs a Content-Disposition: form-data header with a name.");
+                }
+
+                switch (disposition.Name.Value)
+                {
+                    case AudioField when spoolPath is null:
+                        (spoolPath, format) = await SpoolAudioAsync(section.Body, limits, cancellationToken);
+                        break;
+                    case PromptField when prompt is null:
+                        prompt = await ReadTextAsync(section.Body, limits.MaxPromptCharacters * 4, "prompt",
+                            $"The prompt is limited to {limits.MaxPromptCharacters} characters.", cancellationToken);
+                        break;
+                    case OptionsField when sessionOptions is null:
+                        sessionOptions = ParseOptions(await ReadTextAsync(section.Body, limits.MaxOptionsBytes, "options",
+                            $"The options are limited to {limits.MaxOptionsBytes} bytes.", cancellationToken));
+                        break;
+                    case AudioField or PromptField or OptionsField:
+                        throw UploadProblem.BadRequest("duplicate-field", $"The field '{disposition.Name.Value}' appears more than once.");
+                    default:
+                        // Unknown parts are drained and ignored, so clients may send more than this version reads.
+                        await section.Body.CopyToAsync(Stream.Null, cancellationToken);
+                        break;
+                }
+            }
+
+            prompt = prompt?.Trim();
+            if (prompt is { Length: 0 })
+            {
+                prompt = null;
+            }
+
+            if (prompt is { } text && text.Length > limits.MaxPromptCharacters)
+            {
+                throw new UploadProblem(StatusCodes.Status400BadRequest, "prompt-too-long", "The prompt is too long",
+                    $"The prompt has {text.Length} characters; the limit is {limits.MaxPromptCharacters}.");
+            }
+
+            if (spoolPath is null && prompt is null)
+            {
+                throw UploadProblem.BadRequest("no-input",
+                    "Send a voice prompt as the multipart file field 'audio', or a text prompt as the field 'prompt'.");
+            }
+
+            if (spoolPath is not null)
+            {
+                await ValidateAudioAsync(spoolPath, format!, limits, cancellationToken);
+            }
+
+            var session = new NewSession(
+                prompt,
+                spoolPath is null ? null : new UploadedAudio(spoolPath, format!.ContentType, "input-audio"),
+                sessionOptions ?? new SessionOptions(),
+                DeckardTelemetry.CurrentTraceParent());
+            return (session, spoolPath);
+        }
+        catch
+        {
+            Delete(spoolPath);
+            throw;
+        }
+    }
+
+    public static void Delete(string? path)
+    {
+        if (path is not null && File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static string Boundary(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UploadProblem(StatusCodes.Status415UnsupportedMediaType, "not-multipart", "Send multipart/form-data",
+                "POST /api/sessions takes multipart/form-data with an 'audio' file and/or a 'prompt' text, and optional 'options' JSON.");
+        }
+
+        var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
+        if (string.IsNullOrWhiteSpace(boundary) || boundary.Length > 200)
+        {
+            throw UploadProblem.BadRequest("no-boundary",
+                "The Content-Type multipart/form-data has no boundary parameter; let your HTTP client build the multipart body (e.g. FormData in a browser).");
+        }
+
+        return boundary;
+    }
+
+    private static async Task<MultipartSection?> NextSectionAsync(MultipartReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadNextSectionAsync(cancellationToken);
+        }
+        catch (IOException exception)
+        {
+            throw UploadProblem.BadRequest("malformed-multipart", $"The multipart body could not be read: {exception.Message}");
+        }
+        catch (InvalidDataException exception)
+        {
+            throw UploadProblem.BadRequest("malformed-multipart", $"The multipart body could not be read: {exception.Message}");
+        }
+    }
+
+    private static async Task<(string Path, AudioFormat Format)> SpoolAudioAsync(Stream body, UploadOptions limits, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"deckard-upload-{Guid.NewGuid():N}");
+        try
+        {
+            var header = new byte[64];
+            var headerLength = 0;
+            long total = 0;
+            var buffer = new byte[81920];
+            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            {
+                int read;
+                while ((read = await ReadBodyAsync(body, buffer, cancellationToken)) > 0)
+                {
+                    total += read;
+                    if (total > limits.MaxAudioBytes)
+                    {
+                        throw new UploadProblem(StatusCodes.Status413PayloadTooLarge, "audio-too-large", "The audio file is too large",
+                            $"The audio file is over the {limits.MaxAudioBytes / (1024 * 1024)} MB limit; record a shorter prompt or compress it (e.g. WebM/Opus).");
+                    }
+
+                    if (headerLength < header.Length)
+                    {
+                        var take = Math.Min(read, header.Length - headerLength);
+                        Array.Copy(buffer, 0, header, headerLength, take);
+                        headerLength += take;
+                    }
+
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+            }
+
+            if (total == 0)
+            {
+                throw UploadProblem.BadRequest("audio-empty", "The audio file is empty.");
+            }
+
+            var format = AudioFormat.Sniff(header.AsSpan(0, headerLength))
+                ?? throw new UploadProblem(StatusCodes.Status415UnsupportedMediaType, "audio-unsupported", "The audio format is not supported",
+                    "The file is not audio Deckard can use. Send WAV, WebM/Opus, Ogg, MP3, M4A or FLAC (recognised by content, not by file name).");
+            return (path, format);
+        }
+        catch
+        {
+            Delete(path);
+            throw;
+        }
+    }
+
+    private static async Task<int> ReadBodyAsync(Stream body, byte[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body.ReadAsync(buffer, cancellationToken);
+        }
+        catch (IOException exception)
+        {
+            throw UploadProblem.BadRequest("malformed-multipart", $"The upload was cut off or malformed: {exception.Message}");
+        }
+    }
+
+    private static async Task ValidateAudioAsync(string path, AudioFormat format, UploadOptions limits, CancellationToken cancellationToken)
+    {
+        var probe = await AudioProbe.ProbeAsync(path, format, cancellationToken);
+        if (!probe.IsValid)
+        {
+            throw UploadProblem.BadRequest("audio-unreadable", $"The {format.Name} audio could not be read: {probe.Problem}.");
+        }
+
+        if (probe.Duration > limits.MaxAudioDuration)
+        {
+            throw UploadProblem.BadRequest("audio-too-long",
+                $"The recording is {probe.Duration.TotalSeconds:0} s long; the limit is {limits.MaxAudioDuration.TotalSeconds:0} s.");
+        }
+    }
+
+    private static async Task<string> ReadTextAsync(Stream body, int maxBytes, string field, string limitMessage, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[8192];
+        using var text = new MemoryStream();
+        int read;
+        while ((read = await ReadBodyAsync(body, buffer, cancellationToken)) > 0)
+        {
+            if (text.Length + read > maxBytes)
+            {
+                throw new UploadProblem(StatusCodes.Status400BadRequest, $"{field}-too-long", $"The {field} is too long", limitMessage);
+            }
+
+            text.Write(buffer, 0, read);
+        }
+
+        return Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
+    }
+
+    private static SessionOptions ParseOptions(string json)
+    {
+        SessionOptions? parsed;
+        try
+        {
+            parsed = JsonSerializer.Deserialize<SessionOptions>(json, DeckardJson.Options);
+        }
+        catch (JsonException exception)
+        {
+            throw UploadProblem.BadRequest("options-invalid-json",
+                $"The 'options' field is not valid JSON ({exception.Message.Split('.')[0]}). Example: {{\"intent\":\"search\",\"lipsync\":false}}");
+        }
+
+        if (parsed is null)
+        {
+            throw UploadProblem.BadRequest("options-invalid-json", "The 'options' field must be a JSON object.");
+        }
+
+        if (parsed.Intent is { } intent && !Intent.IsKnown(intent))
+        {
+            throw UploadProblem.BadRequest("unknown-intent",
+                $"The intent '{intent}' is not one of {string.Join(", ", Intent.All.Select(known => $"'{known}'"))}.");
+        }
+
+        return parsed;
+    }
+}

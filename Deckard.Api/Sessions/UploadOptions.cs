@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Deckard.Api.Sessions;
+
+/// <summary>Limits on what a new session may carry (configuration section <c>Uploads</c>).</summary>
+public sealed class UploadOptions
+{
+    public const string SectionName = "Uploads";
+
+    /// <summary>OpenAI's transcription endpoint takes files up to 25 MB.</summary>
+    [Range(1024, 1L << 30)]
+    public long MaxAudioBytes { get; set; } = 25 * 1024 * 1024;
+
+    [Range(typeof(TimeSpan), "00:00:01", "02:00:00")]
+    public TimeSpan MaxAudioDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    [Range(1, 100_000)]
+    public int MaxPromptCharacters { get; set; } = 4000;
+
+    [Range(64, 1024 * 1024)]
+    public int MaxOptionsBytes { get; set; } = 16 * 1024;
+}

@@ -1,0 +1,98 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Deckard.Core.Media;
+
+/// <summary>What ffprobe says of a file: whether it holds decodable audio, and how long it is.</summary>
+public sealed record AudioProbeResult(bool IsValid, TimeSpan Duration, string? Problem);
+
+public static class AudioProbe
+{
+    /// <summary>Checks the file with ffprobe (and, for WAV, that the data chunk is all there).</summary>
+    public static async Task<AudioProbeResult> ProbeAsync(string path, AudioFormat format, CancellationToken cancellationToken)
+    {
+        if (format == AudioFormat.Wav && WavProblem(path) is { } wavProblem)
+        {
+            return new AudioProbeResult(false, TimeSpan.Zero, wavProblem);
+        }
+
+        var startInfo = new ProcessStartInfo("ffprobe")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "-v", "error", "-show_entries", "format=duration:stream=codec_type", "-of", "json", path })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("ffprobe did not start.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw;
+        }
+
+        var json = await output;
+        if (process.ExitCode != 0)
+        {
+            return new AudioProbeResult(false, TimeSpan.Zero, FirstLine(await errors) ?? "ffprobe could not read it");
+        }
+
+        using var document = JsonDocument.Parse(json);
+        var hasAudio = document.RootElement.TryGetProperty("streams", out var streams)
+            && streams.EnumerateArray().Any(stream => stream.TryGetProperty("codec_type", out var type) && type.GetString() == "audio");
+        if (!hasAudio)
+        {
+            return new AudioProbeResult(false, TimeSpan.Zero, "it contains no audio stream");
+        }
+
+        var duration = document.RootElement.TryGetProperty("format", out var formatElement)
+            && formatElement.TryGetProperty("duration", out var durationElement)
+            && double.TryParse(durationElement.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                ? TimeSpan.FromSeconds(seconds)
+                : TimeSpan.Zero;
+        return duration > TimeSpan.Zero
+            ? new AudioProbeResult(true, duration, null)
+            : new AudioProbeResult(false, TimeSpan.Zero, "its duration cannot be determined");
+    }
+
+    /// <summary>A WAV whose data chunk claims more bytes than the file holds was cut off in transit.</summary>
+    private static string? WavProblem(string path)
+    {
+        using var file = File.OpenRead(path);
+        Span<byte> header = stackalloc byte[8];
+        file.Position = 12;
+        while (file.Position + 8 <= file.Length)
+        {
+            file.ReadExactly(header);
+            var size = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+            if (header[..4].SequenceEqual("data"u8))
+            {
+                var available = file.Length - file.Position;
+                // Streaming writers put 0 or 0xFFFFFFFF when the length was unknown; those are fine.
+                return size is 0 or uint.MaxValue || size <= available
+                    ? null
+                    : $"the WAV data chunk announces {size} bytes but only {available} are present (the file is truncated)";
+            }
+
+            file.Position += size + (size & 1);
+        }
+
+        return "the WAV file has no data chunk";
+    }
+
+    private static string? FirstLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+}

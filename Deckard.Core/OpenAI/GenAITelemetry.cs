@@ -1,0 +1,26 @@
+using System.Diagnostics;
+using Deckard.Core.Steps;
+using Deckard.Core.Telemetry;
+
+namespace Deckard.Core.OpenAI;
+
+/// <summary>Spans for model calls with the OpenTelemetry <c>gen_ai.*</c> attributes (never the prompt or the answer).</summary>
+public static class GenAITelemetry
+{
+    public static Activity? StartCall(string operation, string model)
+    {
+        var activity = DeckardTelemetry.GenAI.StartActivity($"{operation} {model}", ActivityKind.Client);
+        activity?.SetTag("gen_ai.system", "openai");
+        activity?.SetTag("gen_ai.provider.name", "openai");
+        activity?.SetTag("gen_ai.operation.name", operation);
+        activity?.SetTag("gen_ai.request.model", model);
+        return activity;
+    }
+
+    public static void RecordUsage(Activity? activity, ModelUsage usage)
+    {
+        activity?.SetTag("gen_ai.response.model", usage.Model);
+        activity?.SetTag("gen_ai.usage.input_tokens", usage.InputTokens);
+        activity?.SetTag("gen_ai.usage.output_tokens", usage.OutputTokens);
+    }
+}

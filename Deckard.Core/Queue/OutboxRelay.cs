@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Deckard.Core.Telemetry;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Deckard.Core.Queue;
+
+/// <summary>
+/// Moves due outbox rows to the Redis stream and marks them sent. Rows are locked with <c>SKIP LOCKED</c>, so any
+/// number of relays (one per Api and Workers process) share the work; a row is marked sent only after <c>XADD</c>
+/// succeeded, so a job accepted while Redis is down waits here and goes out once Redis is back (at-least-once).
+/// </summary>
+public sealed partial class OutboxRelay(
+    NpgsqlDataSource dataSource,
+    IConnectionMultiplexer redis,
+    OutboxSignal signal,
+    IOptions<QueueOptions> options,
+    TimeProvider timeProvider,
+    ILogger<OutboxRelay> logger) : BackgroundService
+{
+    private const int BatchSize = 200;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var redisWasDown = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await PublishDueAsync(stoppingToken) == BatchSize)
+                {
+                    // A full batch: there may be more.
+                }
+
+                if (redisWasDown)
+                {
+                    LogRedisBack(logger);
+                    redisWasDown = false;
+                }
+            }
+            catch (Exception exception) when (exception is RedisException or NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                if (!redisWasDown)
+                {
+                    LogPublishFailed(logger, exception.Message);
+                }
+
+                redisWasDown = true;
+            }
+
+            try
+            {
+                await signal.WaitAsync(options.Value.RelaySweepInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Publishes one batch of due rows; returns how many.</summary>
+    public async Task<int> PublishDueAsync(CancellationToken cancellationToken)
+    {
+        var queue = options.Value;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var due = new List<StepMessage>();
+        await using (var select = new NpgsqlCommand("""
+            SELECT id, session_id, step, trace_parent FROM outbox
+            WHERE sent_at IS NULL AND available_at <= @now
+            ORDER BY available_at, id
+            LIMIT @limit
+            FOR UPDATE SKIP LOCKED
+            """, connection, transaction))
+        {
+            select.Parameters.AddWithValue("now", timeProvider.GetUtcNow());
+            select.Parameters.AddWithValue("limit", BatchSize);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                due.Add(new StepMessage(reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt64(0)));
+            }
+        }
+
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var database = redis.GetDatabase();
+        foreach (var message in due)
+        {
+            using var activity = DeckardTelemetry.Queue.StartActivity(
+                $"send {queue.StreamName}", ActivityKind.Producer, DeckardTelemetry.ParentFrom(message.TraceParent));
+            activity?.SetTag("messaging.system", "redis");
+            activity?.SetTag("messaging.operation.type", "send");
+            activity?.SetTag("messaging.destination.name", queue.StreamName);
+            activity?.SetTag("deckard.session.id", message.SessionId);
+            activity?.SetTag("deckard.step", message.Step);
+            // The entry carries the publish span's context, so the consumer's span is its child.
+            var published = message with { TraceParent = activity?.Id ?? message.TraceParent };
+            var id = await database.StreamAddAsync(
+                queue.StreamName, published.ToEntries(), maxLength: queue.MaxStreamLength, useApproximateMaxLength: true);
+            activity?.SetTag("messaging.message.id", id.ToString());
+        }
+
+        await using (var mark = new NpgsqlCommand("UPDATE outbox SET sent_at = @now WHERE id = ANY(@ids)", connection, transaction))
+        {
+            mark.Parameters.AddWithValue("now", timeProvider.GetUtcNow());
+            mark.Parameters.AddWithValue("ids", due.Select(message => message.OutboxId).ToArray());
+            await mark.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(queue.WakeChannel), due.Count);
+        return due.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay cannot publish yet; jobs wait in the outbox: {Reason}")]
+    private static partial void LogPublishFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox relay publishing again")]
+    private static partial void LogRedisBack(ILogger logger);
+}

@@ -1,0 +1,23 @@
+namespace Deckard.Core.Sessions;
+
+/// <summary>The event types of the public contract (DESIGN.md section 4), plus <see cref="StepRetrying"/>.</summary>
+public static class EventTypes
+{
+    public const string SessionCreated = "session.created";
+    public const string StepStarted = "step.started";
+    public const string StepCompleted = "step.completed";
+    public const string StepFailed = "step.failed";
+
+    /// <summary>A transient failure; the step runs again after the delay the event names.</summary>
+    public const string StepRetrying = "step.retrying";
+    public const string TranscriptReady = "transcript.ready";
+    public const string IntentClassified = "intent.classified";
+    public const string ArtifactCreated = "artifact.created";
+    public const string AnswerReady = "answer.ready";
+    public const string LipsyncProgress = "lipsync.progress";
+    public const string SessionCompleted = "session.completed";
+    public const string SessionFailed = "session.failed";
+    public const string SessionCancelled = "session.cancelled";
+
+    public static bool IsTerminal(string type) => type is SessionCompleted or SessionFailed or SessionCancelled;
+}

@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+
+namespace Deckard.Core.Sessions;
+
+/// <summary>The optional <c>options</c> part of a new session: an intent override, a portrait style, a voice, lip-sync on or off.</summary>
+public sealed record SessionOptions
+{
+    [JsonPropertyName("intent")]
+    public string? Intent { get; init; }
+
+    [JsonPropertyName("style")]
+    public string? Style { get; init; }
+
+    [JsonPropertyName("voice")]
+    public string? Voice { get; init; }
+
+    [JsonPropertyName("lipsync")]
+    public bool? Lipsync { get; init; }
+}

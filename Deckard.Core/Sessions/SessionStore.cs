@@ -1,0 +1,217 @@
+using System.Text.Json;
+using Deckard.Core.Events;
+using Deckard.Core.Queue;
+using Deckard.Core.Storage;
+using Deckard.Core.Steps;
+using Npgsql;
+
+namespace Deckard.Core.Sessions;
+
+/// <summary>Sessions as the API creates, reads, lists and cancels them.</summary>
+public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxSignal outbox, TimeProvider timeProvider)
+{
+    /// <summary>
+    /// The session, its uploaded audio, its first step, its <c>session.created</c> event and the outbox row, in one
+    /// transaction: a session that exists will run, even if Redis is down right now.
+    /// </summary>
+    public async Task<Guid> CreateAsync(NewSession session, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO sessions (id, status, prompt, options, created_at, updated_at)
+            VALUES (@id, 'queued', @prompt, @options::jsonb, @now, @now)
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue("id", id);
+            insert.Parameters.AddWithValue("prompt", (object?)session.Prompt ?? DBNull.Value);
+            insert.Parameters.AddWithValue("options", DeckardJson.Serialize(session.Options));
+            insert.Parameters.AddWithValue("now", now);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (session.Audio is { } audio)
+        {
+            await using var file = File.OpenRead(audio.Path);
+            await using var artifact = new NpgsqlCommand("""
+                INSERT INTO artifacts (id, session_id, kind, role, content_type, size_bytes, data, created_at)
+                VALUES (@id, @session, 'audio', @role, @type, @size, @data, @now)
+                """, connection, transaction);
+            artifact.Parameters.AddWithValue("id", Guid.CreateVersion7(now));
+            artifact.Parameters.AddWithValue("session", id);
+            artifact.Parameters.AddWithValue("role", audio.Role);
+            artifact.Parameters.AddWithValue("type", audio.ContentType);
+            artifact.Parameters.AddWithValue("size", file.Length);
+            // Npgsql streams a Stream parameter to the server: the upload is never whole in memory.
+            artifact.Parameters.Add(new NpgsqlParameter("data", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = file, Size = (int)file.Length });
+            artifact.Parameters.AddWithValue("now", now);
+            await artifact.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var firstStep = session.Audio is null ? StepNames.Classify : StepNames.Transcribe;
+        await using (var step = new NpgsqlCommand(
+            "INSERT INTO steps (session_id, name, state, created_at) VALUES (@session, @step, 'pending', @now)", connection, transaction))
+        {
+            step.Parameters.AddWithValue("session", id);
+            step.Parameters.AddWithValue("step", firstStep);
+            step.Parameters.AddWithValue("now", now);
+            await step.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await EventWriter.AppendAsync(connection, transaction, id, EventTypes.SessionCreated,
+            new { sessionId = id, status = SessionStatus.Queued, input = session.Audio is null ? "prompt" : "audio", firstStep }, now, cancellationToken);
+        await OutboxWriter.EnqueueAsync(connection, transaction, id, firstStep, session.TraceParent, now, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        outbox.Notify();
+        return id;
+    }
+
+    public async Task<SessionView?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        SessionView? session;
+        await using (var command = new NpgsqlCommand($"SELECT {SessionColumns} FROM sessions WHERE id = @id", connection))
+        {
+            command.Parameters.AddWithValue("id", id);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            session = await reader.ReadAsync(cancellationToken) ? ReadSession(reader) : null;
+        }
+
+        if (session is null)
+        {
+            return null;
+        }
+
+        var steps = new List<StepView>();
+        await using (var command = new NpgsqlCommand("""
+            SELECT name, state, attempts, error, model, input_tokens, output_tokens, total_tokens, started_at, finished_at
+            FROM steps WHERE session_id = @id ORDER BY created_at, name
+            """, connection))
+        {
+            command.Parameters.AddWithValue("id", id);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                steps.Add(new StepView(
+                    reader.GetString(0), reader.GetString(1), reader.GetInt32(2), NullableString(reader, 3),
+                    reader.IsDBNull(4) ? null : new ModelUsage(reader.GetString(4), NullableInt(reader, 5), NullableInt(reader, 6), NullableInt(reader, 7)),
+                    reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+                    reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9)));
+            }
+        }
+
+        var artifacts = new List<ArtifactView>();
+        await using (var command = new NpgsqlCommand(
+            "SELECT id, kind, role, content_type, size_bytes, created_at FROM artifacts WHERE session_id = @id ORDER BY created_at", connection))
+        {
+            command.Parameters.AddWithValue("id", id);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                artifacts.Add(new ArtifactView(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5)));
+            }
+        }
+
+        return session with { Steps = steps, Artifacts = artifacts };
+    }
+
+    /// <summary>Newest first, <paramref name="limit"/> at a time; <paramref name="before"/> is the last item of the previous page.</summary>
+    public async Task<IReadOnlyList<SessionView>> ListAsync((DateTimeOffset CreatedAt, Guid Id)? before, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {SessionColumns} FROM sessions
+            WHERE @hasCursor = false OR (created_at, id) < (@createdAt, @id)
+            ORDER BY created_at DESC, id DESC
+            LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("hasCursor", before is not null);
+        command.Parameters.AddWithValue("createdAt", before?.CreatedAt ?? DateTimeOffset.UnixEpoch);
+        command.Parameters.AddWithValue("id", before?.Id ?? Guid.Empty);
+        command.Parameters.AddWithValue("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var sessions = new List<SessionView>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            sessions.Add(ReadSession(reader));
+        }
+
+        return sessions;
+    }
+
+    public async Task<CancelOutcome> CancelAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var lookup = new NpgsqlCommand("SELECT status FROM sessions WHERE id = @id FOR UPDATE", connection, transaction);
+        lookup.Parameters.AddWithValue("id", id);
+        var status = (string?)await lookup.ExecuteScalarAsync(cancellationToken);
+        if (status is null)
+        {
+            return CancelOutcome.NotFound;
+        }
+
+        if (SessionStatus.IsTerminal(status))
+        {
+            return CancelOutcome.AlreadyFinished;
+        }
+
+        await using (var cancel = new NpgsqlCommand("""
+            UPDATE sessions SET status = 'cancelled', finished_at = @now WHERE id = @id;
+            UPDATE steps SET state = 'cancelled', finished_at = @now WHERE session_id = @id AND state IN ('pending', 'running');
+            UPDATE outbox SET sent_at = @now WHERE session_id = @id AND sent_at IS NULL;
+            """, connection, transaction))
+        {
+            cancel.Parameters.AddWithValue("id", id);
+            cancel.Parameters.AddWithValue("now", now);
+            await cancel.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await EventWriter.AppendAsync(connection, transaction, id, EventTypes.SessionCancelled, new { sessionId = id }, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return CancelOutcome.Cancelled;
+    }
+
+    /// <summary>An artifact's bytes for the media endpoint.</summary>
+    public async Task<StoredArtifact?> GetArtifactAsync(Guid artifactId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id, kind, content_type, data FROM artifacts WHERE id = @id");
+        command.Parameters.AddWithValue("id", artifactId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredArtifact(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3))
+            : null;
+    }
+
+    public async Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT 1 FROM sessions WHERE id = @id");
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    private const string SessionColumns =
+        "id, status, prompt, transcript, intent, intent_arguments::text, options::text, error, created_at, updated_at, finished_at";
+
+    private static SessionView ReadSession(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0),
+        reader.GetString(1),
+        NullableString(reader, 2),
+        NullableString(reader, 3),
+        NullableString(reader, 4),
+        reader.IsDBNull(5) ? null : JsonDocument.Parse(reader.GetString(5)).RootElement.Clone(),
+        JsonSerializer.Deserialize<SessionOptions>(reader.GetString(6), DeckardJson.Options) ?? new SessionOptions(),
+        NullableString(reader, 7),
+        reader.GetFieldValue<DateTimeOffset>(8),
+        reader.GetFieldValue<DateTimeOffset>(9),
+        reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+        [],
+        []);
+
+    private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static int? NullableInt(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
+}

@@ -1,0 +1,18 @@
+using System.Text.Json;
+using Deckard.Core.Sessions;
+
+namespace Deckard.Core.Steps;
+
+/// <summary>What a step sees of its session when it runs.</summary>
+public sealed record StepContext(
+    Guid SessionId,
+    string StepName,
+    int Attempt,
+    string? Prompt,
+    string? Transcript,
+    SessionOptions Options,
+    JsonElement? Input,
+    Func<string, CancellationToken, Task<StoredArtifact?>> ReadArtifactAsync);
+
+/// <summary>An artifact's bytes and type, as a step reads them back.</summary>
+public sealed record StoredArtifact(Guid Id, string Kind, string ContentType, byte[] Data);

@@ -1,0 +1,7 @@
+namespace Deckard.Core.Steps;
+
+public static class StepNames
+{
+    public const string Transcribe = "transcribe";
+    public const string Classify = "classify";
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using Deckard.Core.Queue;
+using Deckard.Core.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Deckard.Core.Steps;
+
+/// <summary>
+/// Runs one delivered step: claim it in PostgreSQL (a duplicate delivery finds nothing to do), execute it, store its
+/// result in one transaction; on a transient failure schedule a retry with exponential backoff and jitter (at least
+/// what the other side asked in Retry-After); after the last attempt, or on a permanent failure, fail the session
+/// with a readable reason and copy the message to the dead-letter stream.
+/// </summary>
+public sealed partial class StepRunner
+{
+    private readonly StepStore _store;
+    private readonly Dictionary<string, IStep> _steps;
+    private readonly IConnectionMultiplexer _redis;
+    private readonly IOptions<QueueOptions> _options;
+    private readonly ILogger<StepRunner> _logger;
+
+    public StepRunner(StepStore store, IEnumerable<IStep> steps, IConnectionMultiplexer redis, IOptions<QueueOptions> options, ILogger<StepRunner> logger)
+    {
+        _store = store;
+        _steps = steps.ToDictionary(step => step.Name, StringComparer.Ordinal);
+        _redis = redis;
+        _options = options;
+        _logger = logger;
+    }
+
+    public IReadOnlyCollection<string> StepNames => _steps.Keys;
+
+    public async Task RunAsync(StepMessage message, CancellationToken cancellationToken)
+    {
+        var claim = await _store.ClaimAsync(message.SessionId, message.Step, cancellationToken);
+        if (claim is not StepClaim.Claimed { Context: var context })
+        {
+            LogNothingToDo(_logger, message.Step, message.SessionId);
+            return;
+        }
+
+        Activity.Current?.SetTag("deckard.step.attempt", context.Attempt);
+        if (!_steps.TryGetValue(message.Step, out var step))
+        {
+            await FailAsync(context, message, $"No worker knows the step '{message.Step}'.", cancellationToken);
+            return;
+        }
+
+        StepResult result;
+        try
+        {
+            result = await step.ExecuteAsync(context, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            var failure = StepFailure.From(exception);
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, failure.Reason);
+            if (failure.IsTransient && context.Attempt < _options.Value.MaxAttempts)
+            {
+                var delay = RetryDelay(context.Attempt, failure.RetryAfter);
+                LogRetrying(_logger, message.Step, message.SessionId, context.Attempt, delay.TotalMilliseconds);
+                await _store.ScheduleRetryAsync(context, failure.Reason, delay, message.TraceParent, cancellationToken);
+            }
+            else
+            {
+                var reason = failure.IsTransient
+                    ? $"{failure.Reason} (gave up after {context.Attempt} attempts)"
+                    : failure.Reason;
+                await FailAsync(context, message, reason, cancellationToken);
+            }
+
+            return;
+        }
+
+        if (!await _store.CompleteAsync(context, result, message.TraceParent, cancellationToken))
+        {
+            LogOvertaken(_logger, message.Step, message.SessionId, context.Attempt);
+        }
+    }
+
+    /// <summary>Exponential backoff with full jitter on the upper half, never sooner than the server asked.</summary>
+    public TimeSpan RetryDelay(int attempt, TimeSpan? retryAfter)
+    {
+        var options = _options.Value;
+        var exponential = options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20));
+        var capped = Math.Min(exponential, options.RetryMaxDelay.TotalMilliseconds);
+        var jittered = capped / 2 + Random.Shared.NextDouble() * capped / 2;
+        var delay = TimeSpan.FromMilliseconds(jittered);
+        return retryAfter is { } asked && asked > delay ? asked : delay;
+    }
+
+    private async Task FailAsync(StepContext context, StepMessage message, string reason, CancellationToken cancellationToken)
+    {
+        LogFailed(_logger, message.Step, message.SessionId, context.Attempt);
+        if (await _store.FailAsync(context, reason, cancellationToken))
+        {
+            await _redis.GetDatabase().StreamAddAsync(
+                _options.Value.DeadLetterStreamName,
+                [.. message.ToEntries(), new NameValueEntry("attempts", context.Attempt), new NameValueEntry("reason", reason)],
+                maxLength: _options.Value.MaxStreamLength,
+                useApproximateMaxLength: true);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Nothing to do for step {Step} of session {SessionId} (duplicate delivery or session ended)")]
+    private static partial void LogNothingToDo(ILogger logger, string step, Guid sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Step {Step} of session {SessionId} failed on attempt {Attempt}; retrying in {DelayMs} ms")]
+    private static partial void LogRetrying(ILogger logger, string step, Guid sessionId, int attempt, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Step {Step} of session {SessionId} failed for good on attempt {Attempt}")]
+    private static partial void LogFailed(ILogger logger, string step, Guid sessionId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Step {Step} of session {SessionId} attempt {Attempt} was overtaken; its result was discarded")]
+    private static partial void LogOvertaken(ILogger logger, string step, Guid sessionId, int attempt);
+}
