@@ -12,6 +12,7 @@ public static class ApiServiceExtensions
     {
         builder.AddDeckardCore();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DependencyUnavailableHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddOptions<UploadOptions>()
             .Bind(builder.Configuration.GetSection(UploadOptions.SectionName))

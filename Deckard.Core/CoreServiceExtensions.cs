@@ -13,7 +13,16 @@ public static class CoreServiceExtensions
     /// <summary>What the Api and Workers share: PostgreSQL, Redis, migrations at start, the outbox relay, queue options.</summary>
     public static IHostApplicationBuilder AddDeckardCore(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource("postgres");
+        // Bounded pools: requests queue for a connection instead of exhausting the server's max_connections,
+        // which every Api and Workers process shares.
+        var maxPoolSize = builder.Configuration.GetValue("Database:MaxPoolSize", 30);
+        builder.AddNpgsqlDataSource("postgres", dataSource =>
+        {
+            if (!dataSource.ConnectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
+            {
+                dataSource.ConnectionStringBuilder.MaxPoolSize = maxPoolSize;
+            }
+        });
         builder.AddRedisClient("redis");
         builder.Services.AddOptions<QueueOptions>()
             .Bind(builder.Configuration.GetSection(QueueOptions.SectionName))

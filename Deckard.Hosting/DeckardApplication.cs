@@ -89,6 +89,12 @@ public sealed class DeckardApplication : IAsyncDisposable
     public Task WaitForAllHealthyAsync(CancellationToken cancellationToken = default) =>
         ResourceNotifications.WaitForAllHealthyAsync(cancellationToken);
 
+    /// <summary>Stops a resource (all its replicas) without restarting it, until <see cref="StartResource"/>.</summary>
+    public Task StopResourceAsync(string resourceName) => _orchestrator.StopResourceAsync(resourceName);
+
+    /// <summary>Starts a resource stopped by <see cref="StopResourceAsync"/>, on the same ports.</summary>
+    public void StartResource(string resourceName) => _orchestrator.StartResource(resourceName);
+
     /// <summary>A client whose base address is the resource's endpoint (the first replica's, or <paramref name="replica"/>'s).</summary>
     public HttpClient CreateHttpClient(string resourceName, int replica = 0) =>
         new() { BaseAddress = GetEndpoint(resourceName, replica) };

@@ -93,6 +93,22 @@ internal sealed partial class Orchestrator : IHostedService, IAsyncDisposable
         LogStopped(_logger);
     }
 
+    /// <summary>Stops every replica of one resource and keeps it stopped (Aspire's <c>resource-stop</c> command).</summary>
+    public async Task StopResourceAsync(string resourceName)
+    {
+        var supervisors = _supervisors.First(pair => pair.Key.Name == resourceName).Value;
+        await Task.WhenAll(supervisors.Select(supervisor => supervisor.StopAsync()));
+    }
+
+    /// <summary>Starts a stopped resource again on the same ports (Aspire's <c>resource-start</c> command).</summary>
+    public void StartResource(string resourceName)
+    {
+        foreach (var supervisor in _supervisors.First(pair => pair.Key.Name == resourceName).Value)
+        {
+            _ = supervisor.Start();
+        }
+    }
+
     private void AllocatePorts()
     {
         foreach (var resource in _resources)

@@ -9,15 +9,27 @@ namespace Deckard.Hosting.Orchestration;
 /// </summary>
 internal sealed class ReplicaSupervisor(ReplicaContext replica, IResourceLauncher launcher, ResourceNotificationService notifications)
 {
-    private readonly CancellationTokenSource _stopping = new();
+    private CancellationTokenSource _stopping = new();
     private Task _run = Task.CompletedTask;
 
     public ReplicaContext Replica => replica;
 
     public IResourceLauncher Launcher => launcher;
 
+    /// <summary>Starts the replica, or starts it again after <see cref="StopAsync"/> (the dashboard's and tests' "start").</summary>
     public Task Start()
     {
+        if (!_run.IsCompleted)
+        {
+            return _run;
+        }
+
+        if (_stopping.IsCancellationRequested)
+        {
+            _stopping.Dispose();
+            _stopping = new CancellationTokenSource();
+        }
+
         _run = Task.Run(RunAsync);
         return _run;
     }

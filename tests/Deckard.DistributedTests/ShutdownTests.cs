@@ -23,7 +23,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
             .Select(replica => replica.ProcessId!.Value)
             .ToList();
         var postgresBackends = ProcessTable.Descendants(app.ResourceNotifications.Get("postgres").Replicas[0].ProcessId!.Value);
-        Assert.Equal(6, pids.Count);
+        Assert.Equal(7, pids.Count);
         Assert.NotEmpty(postgresBackends);
 
         await app.DisposeAsync();
@@ -38,7 +38,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
     {
         await using var appHost = await AppHostProcess.StartAsync(output);
         var children = ProcessTable.Descendants(appHost.ProcessId);
-        Assert.True(children.Count >= 6, $"expected at least 6 child processes, found {children.Count}");
+        Assert.True(children.Count >= 7, $"expected at least 7 child processes, found {children.Count}");
 
         appHost.Signal(2); // SIGINT, what a terminal sends on Ctrl+C
 
@@ -58,7 +58,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
     {
         await using var appHost = await AppHostProcess.StartAsync(output);
         var children = ProcessTable.Descendants(appHost.ProcessId);
-        Assert.True(children.Count >= 6, $"expected at least 6 child processes, found {children.Count}");
+        Assert.True(children.Count >= 7, $"expected at least 7 child processes, found {children.Count}");
 
         appHost.Signal(9);
 

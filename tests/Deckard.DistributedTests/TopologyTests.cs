@@ -115,7 +115,7 @@ public sealed class TopologyTests : IClassFixture<TopologyFixture>
     {
         var snapshots = _topology.App.ResourceNotifications.All;
 
-        Assert.Equal(["api", "postgres", "redis", "runpod-mock", "workers"], snapshots.Select(s => s.Name).Order());
+        Assert.Equal(["api", "openai-mock", "postgres", "redis", "runpod-mock", "workers"], snapshots.Select(s => s.Name).Order());
         Assert.All(snapshots.SelectMany(s => s.Replicas), replica => Assert.Equal(ResourceState.Running, replica.State));
     }
 }

@@ -38,6 +38,8 @@ internal sealed class PostgresLauncher(PostgresServerResource server, PostgresBi
                 "-c", "listen_addresses=127.0.0.1",
                 "-c", "unix_socket_directories=",
                 "-c", "logging_collector=off",
+                // Every Api and Workers process keeps a pool; the default 100 is too few for a few replicas under load.
+                "-c", "max_connections=300",
             ],
             dataDirectory,
             replica.Hosting.InheritedEnvironment,

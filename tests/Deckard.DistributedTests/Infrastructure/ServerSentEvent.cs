@@ -1,0 +1,5 @@
+using System.Text.Json;
+
+namespace Deckard.DistributedTests.Infrastructure;
+
+public sealed record ServerSentEvent(long Id, string Type, JsonElement Data);

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+
+namespace Deckard.DistributedTests.Infrastructure;
+
+/// <summary>Real speech for uploads: espeak-ng speaks, ffmpeg converts. Files are made once per run in a temporary folder.</summary>
+public static class TestAudio
+{
+    private static readonly string Folder = Directory.CreateTempSubdirectory("deckard-audio-").FullName;
+
+    public static async Task<byte[]> SpeechWavAsync(string text)
+    {
+        var path = Path.Combine(Folder, $"{Guid.NewGuid():N}.wav");
+        await RunAsync("espeak-ng", "-w", path, text);
+        return await File.ReadAllBytesAsync(path);
+    }
+
+    public static async Task<byte[]> SpeechWebmAsync(string text)
+    {
+        var wav = Path.Combine(Folder, $"{Guid.NewGuid():N}.wav");
+        var webm = Path.ChangeExtension(wav, ".webm");
+        await RunAsync("espeak-ng", "-w", wav, text);
+        await RunAsync("ffmpeg", "-v", "error", "-y", "-i", wav, "-c:a", "libopus", "-b:a", "32k", webm);
+        return await File.ReadAllBytesAsync(webm);
+    }
+
+    /// <summary>A WAV of <paramref name="seconds"/> seconds: speech, then silence.</summary>
+    public static async Task<byte[]> LongWavAsync(string text, int seconds)
+    {
+        var speech = Path.Combine(Folder, $"{Guid.NewGuid():N}.wav");
+        var padded = Path.Combine(Folder, $"{Guid.NewGuid():N}-long.wav");
+        await RunAsync("espeak-ng", "-w", speech, text);
+        await RunAsync("ffmpeg", "-v", "error", "-y", "-i", speech, "-af", "apad", "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), padded);
+        return await File.ReadAllBytesAsync(padded);
+    }
+
+    private static async Task RunAsync(string program, params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo(program) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {errors}");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System.Net;
+using Deckard.DistributedTests.Infrastructure;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+
+namespace Deckard.DistributedTests;
+
+/// <summary>Nothing accepted is lost: not when a worker dies mid-step, not when Redis is down, not when OpenAI fails.</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class PipelineFaultTests : IAsyncLifetime
+{
+    private const string Question = "Who painted the Mona Lisa?";
+    private readonly PipelineFixture _pipeline;
+
+    public PipelineFaultTests(PipelineFixture pipeline, ITestOutputHelper output)
+    {
+        _pipeline = pipeline;
+        pipeline.Logs.Attach(output);
+    }
+
+    public Task InitializeAsync() => _pipeline.OpenAI.ResetAsync();
+
+    public Task DisposeAsync() => _pipeline.OpenAI.ResetAsync();
+
+    [Fact]
+    public async Task A_worker_killed_with_sigkill_mid_step_does_not_lose_the_session_nor_duplicate_its_effects()
+    {
+        // The first router call hangs long enough to kill its worker; the re-run after the restart answers at once.
+        await _pipeline.OpenAI.ScriptAsync("responses", new { latency_ms = 30_000, function_call = new { name = "answer_with_web_search", arguments = new { query = Question } } });
+        var id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync(Question));
+        await _pipeline.Sessions.FollowEventsAsync(id, stopAfter: e => e.Type == "step.started");
+        var holder = await PendingConsumerAsync(id);
+        var workers = _pipeline.App.ResourceNotifications.Get("workers");
+        var victim = workers.Replicas.Single(replica => replica.InstanceId == holder);
+
+        System.Diagnostics.Process.GetProcessById(victim.ProcessId!.Value).Kill();
+        var events = await _pipeline.Sessions.WaitForEndAsync(id, TimeSpan.FromSeconds(90));
+
+        Assert.Equal("session.completed", events[^1].Type);
+        Assert.Single(events, e => e.Type == "intent.classified");
+        Assert.Single(events, e => e.Type == "step.completed");
+        Assert.Single(events, e => e.Type == "step.started");
+        Assert.Equal(2, await _pipeline.ScalarAsync<int>("SELECT attempts FROM steps WHERE session_id = @id AND name = 'classify'", ("id", id)));
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Id));
+        await _pipeline.App.ResourceNotifications.WaitForResourceHealthyAsync("workers").WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task A_prompt_uploaded_while_redis_is_down_is_accepted_and_completes_once_redis_is_back()
+    {
+        await _pipeline.App.StopResourceAsync("redis");
+        Guid id;
+        try
+        {
+            using var response = await _pipeline.Sessions.CreateWithPromptAsync(Question);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            id = await _pipeline.Sessions.CreatedIdAsync(response);
+            Assert.Equal(1L, await _pipeline.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE session_id = @id AND sent_at IS NULL", ("id", id)));
+        }
+        finally
+        {
+            _pipeline.App.StartResource("redis");
+        }
+
+        var events = await _pipeline.Sessions.WaitForEndAsync(id, TimeSpan.FromSeconds(90));
+
+        Assert.Equal("session.completed", events[^1].Type);
+        Assert.Equal("search", events.Single(e => e.Type == "intent.classified").Data.GetProperty("intent").GetString());
+        await _pipeline.App.ResourceNotifications.WaitForResourceHealthyAsync("api").WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task A_429_with_retry_after_is_waited_out_and_the_step_then_succeeds()
+    {
+        await _pipeline.OpenAI.ScriptAsync("responses", new { fail = new { status = 429, retry_after_seconds = 2 } });
+
+        var id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync(Question));
+        var events = await _pipeline.Sessions.WaitForEndAsync(id);
+
+        Assert.Equal("session.completed", events[^1].Type);
+        var retrying = events.Single(e => e.Type == "step.retrying").Data;
+        Assert.True(retrying.GetProperty("retryInMs").GetInt64() >= 2000, "the retry came sooner than Retry-After asked");
+        Assert.Contains("429", retrying.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, (await _pipeline.OpenAI.RequestsAsync("responses")).Count);
+    }
+
+    [Fact]
+    public async Task An_openai_that_always_answers_500_fails_the_session_with_a_readable_reason_after_the_configured_attempts()
+    {
+        await _pipeline.OpenAI.ScriptAsync("responses", new { fail = new { status = 500 }, times = 50 });
+
+        var id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync(Question));
+        var events = await _pipeline.Sessions.WaitForEndAsync(id);
+
+        Assert.Equal("session.failed", events[^1].Type);
+        var reason = events[^1].Data.GetProperty("reason").GetString()!;
+        Assert.Contains("OpenAI answered HTTP 500", reason, StringComparison.Ordinal);
+        Assert.Contains($"gave up after {PipelineFixture.MaxAttempts} attempts", reason, StringComparison.Ordinal);
+        Assert.Equal(PipelineFixture.MaxAttempts, (await _pipeline.OpenAI.RequestsAsync("responses")).Count);
+        Assert.Equal(PipelineFixture.MaxAttempts - 1, events.Count(e => e.Type == "step.retrying"));
+        var session = await _pipeline.Sessions.GetAsync(id);
+        Assert.Equal("failed", session.GetProperty("status").GetString());
+        Assert.Equal(reason, session.GetProperty("error").GetString());
+
+        // Nothing left pending: no unsent outbox row, no unacknowledged message, and the dead letter kept.
+        Assert.Equal(0L, await _pipeline.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE session_id = @id AND sent_at IS NULL", ("id", id)));
+        var database = _pipeline.Redis.GetDatabase();
+        await WaitUntilAsync(async () => (await database.StreamPendingAsync("deckard:steps", "workers")).PendingMessageCount == 0);
+        var dead = await database.StreamRangeAsync("deckard:steps:dead", "-", "+");
+        Assert.Contains(dead, entry => entry.Values.Any(v => v.Name == "session" && v.Value == id.ToString("N")));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_session_ends_it_cancelled_and_discards_the_running_steps_result()
+    {
+        await _pipeline.OpenAI.ScriptAsync("responses", new { latency_ms = 1500 });
+        var id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync(Question));
+        await _pipeline.Sessions.FollowEventsAsync(id, stopAfter: e => e.Type == "step.started");
+
+        using var cancel = await _pipeline.Sessions.Http.PostAsync(new Uri($"/api/sessions/{id}/cancel", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        var events = await _pipeline.Sessions.WaitForEndAsync(id);
+
+        Assert.Equal("session.cancelled", events[^1].Type);
+        await WaitUntilAsync(async () => (await _pipeline.OpenAI.RequestsAsync("responses")).Count == 1
+            && (await _pipeline.Redis.GetDatabase().StreamPendingAsync("deckard:steps", "workers")).PendingMessageCount == 0);
+        Assert.DoesNotContain(await _pipeline.Sessions.EventsAsJsonAsync(id), e => e.Type == "intent.classified");
+        Assert.Equal("cancelled", (await _pipeline.Sessions.GetAsync(id)).GetProperty("status").GetString());
+    }
+
+    /// <summary>The consumer (a worker's instance id) holding the session's message.</summary>
+    private async Task<string> PendingConsumerAsync(Guid sessionId)
+    {
+        var database = _pipeline.Redis.GetDatabase();
+        var entries = await database.StreamRangeAsync("deckard:steps", "-", "+");
+        var entry = entries.Last(e => e.Values.Any(v => v.Name == "session" && v.Value == sessionId.ToString("N")));
+        string? consumer = null;
+        await WaitUntilAsync(async () =>
+        {
+            var pending = await database.StreamPendingMessagesAsync("deckard:steps", "workers", 10, RedisValue.Null, entry.Id, entry.Id);
+            consumer = pending.FirstOrDefault().ConsumerName;
+            return consumer is not null;
+        });
+        return consumer!;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            await Task.Delay(100, deadline.Token);
+        }
+    }
+}
