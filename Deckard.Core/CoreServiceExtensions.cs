@@ -1,7 +1,7 @@
 using Deckard.Core.Events;
 using Deckard.Core.Queue;
-using Deckard.Core.Storage;
 using Deckard.Core.Steps;
+using Deckard.Core.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,8 +1,8 @@
-using SessionOptions = Deckard.Core.Sessions.SessionOptions;
 using System.Text.Json;
 using Deckard.Api.Media;
 using Deckard.Core.Sessions;
 using Deckard.Core.Steps;
+using SessionOptions = Deckard.Core.Sessions.SessionOptions;
 
 namespace Deckard.Api.Sessions;
 

@@ -1,4 +1,3 @@
-using SessionOptions = Deckard.Core.Sessions.SessionOptions;
 using System.Text;
 using System.Text.Json;
 using Deckard.Core.Media;
@@ -8,6 +7,7 @@ using Deckard.Core.Telemetry;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using SessionOptions = Deckard.Core.Sessions.SessionOptions;
 
 namespace Deckard.Api.Sessions;
 

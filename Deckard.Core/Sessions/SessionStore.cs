@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Deckard.Core.Events;
 using Deckard.Core.Queue;
-using Deckard.Core.Storage;
 using Deckard.Core.Steps;
+using Deckard.Core.Storage;
 using Npgsql;
 
 namespace Deckard.Core.Sessions;
