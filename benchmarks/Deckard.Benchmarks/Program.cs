@@ -1,16 +1,29 @@
-using Deckard.Benchmarks;
+namespace Deckard.Benchmarks;
 
-var command = args.FirstOrDefault() ?? "help";
-var runs = args.SkipWhile(arg => arg != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(3);
-switch (command)
+/// <summary>The benchmark command (an explicit class: the AppHost's own <c>Program</c> is the entry point the pipeline benchmark runs).</summary>
+internal static class BenchmarkCommand
 {
-    case "apphost-startup":
-        await AppHostStartupBenchmark.RunAsync(runs);
-        break;
-    default:
-        Console.WriteLine("""
-            Deckard benchmarks (build in Release first; each prints figures beside a baseline measured in the same run):
-              apphost-startup [--runs N]   AppHost cold and warm start to all healthy, its memory, and shutdown time
-            """);
-        break;
+    public static async Task Main(string[] args)
+    {
+        var command = args.FirstOrDefault() ?? "help";
+        switch (command)
+        {
+            case "apphost-startup":
+                await AppHostStartupBenchmark.RunAsync(Option(args, "--runs", 3));
+                break;
+            case "pipeline":
+                await PipelineBenchmark.RunAsync(Option(args, "--sessions", 100));
+                break;
+            default:
+                Console.WriteLine("""
+                    Deckard benchmarks (build in Release first; each prints figures beside a baseline measured in the same run):
+                      apphost-startup [--runs N]   AppHost cold and warm start to all healthy, its memory, and shutdown time
+                      pipeline [--sessions N]      session latency, throughput with 1 and 2 workers, SSE delivery and memory, beside Redis/Postgres floors
+                    """);
+                break;
+        }
+    }
+
+    private static int Option(string[] args, string name, int fallback) =>
+        args.SkipWhile(arg => arg != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
 }

@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Deckard.Hosting;
+using Deckard.Hosting.ApplicationModel;
+using Deckard.Hosting.Testing;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Deckard.Benchmarks;
+
+/// <summary>
+/// The session pipeline on this machine, against the real topology with a zero-latency OpenAI stand-in:
+/// accepted → intent.classified latency, sustained sessions per second with 1 and 2 Workers replicas, SSE delivery
+/// latency (event stored → client has it), and the Api's memory per 1,000 open SSE connections; beside the floors
+/// measured in the same run (a raw Redis XADD→XREADGROUP round trip, a raw PostgreSQL insert).
+/// </summary>
+internal static class PipelineBenchmark
+{
+    public static async Task RunAsync(int sessions)
+    {
+        Console.WriteLine($"Pipeline benchmark: {sessions} sequential sessions for latency, {sessions * 3} for throughput, 1,000 SSE connections");
+        double redisFloor, postgresFloor;
+        List<double> latencies, deliveries;
+        double throughputOne, throughputTwo, kibPerConnection;
+        await using (var app = await StartAsync(replicas: 1))
+        {
+            redisFloor = await RedisRoundTripAsync(app.GetConnectionString("redis"));
+            postgresFloor = await PostgresInsertAsync(app.GetConnectionString("postgres"));
+            (latencies, deliveries) = await LatencyAsync(app, sessions);
+            throughputOne = await ThroughputAsync(app, sessions * 3);
+            kibPerConnection = await SseMemoryAsync(app, 1000);
+        }
+
+        await using (var app = await StartAsync(replicas: 2))
+        {
+            throughputTwo = await ThroughputAsync(app, sessions * 3);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{"measure",-58} {"p50",10} {"p99",10}");
+        Row("floor: raw Redis XADD -> XREADGROUP round trip (ms)", redisFloor, double.NaN);
+        Row("floor: raw PostgreSQL single-row insert (ms)", postgresFloor, double.NaN);
+        Row("accepted (202) -> intent.classified at the client (ms)", Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99));
+        Row("SSE delivery: event stored -> client has it (ms)", Percentiles.Of(deliveries, 50), Percentiles.Of(deliveries, 99));
+        Console.WriteLine($"  latency p50 = {Percentiles.Of(latencies, 50) / redisFloor:0}x the Redis floor, {Percentiles.Of(latencies, 50) / postgresFloor:0}x the Postgres floor");
+        Console.WriteLine($"{"sessions per second, 1 Workers replica",-58} {throughputOne,10:0.0}");
+        Console.WriteLine($"{"sessions per second, 2 Workers replicas",-58} {throughputTwo,10:0.0}   ({throughputTwo / throughputOne:0.00}x)");
+        Console.WriteLine($"{"Api memory per 1,000 open SSE connections (MiB)",-58} {kibPerConnection * 1000 / 1024,10:0.0}");
+    }
+
+    private static void Row(string label, double p50, double p99) =>
+        Console.WriteLine($"{label,-58} {p50,10:0.00} {(double.IsNaN(p99) ? "" : p99.ToString("0.00", CultureInfo.InvariantCulture)),10}");
+
+    private static async Task<DeckardApplication> StartAsync(int replicas) =>
+        await DeckardTestingBuilder.StartAsync<Program>(new DeckardTestingOptions
+        {
+            Configuration = { ["Resources:workers:Replicas"] = replicas.ToString(CultureInfo.InvariantCulture) },
+        });
+
+    private static async Task<(List<double> Latencies, List<double> Deliveries)> LatencyAsync(DeckardApplication app, int count)
+    {
+        using var api = app.CreateHttpClient("api");
+        var latencies = new List<double>();
+        var deliveries = new List<double>();
+        for (var index = 0; index < count + 5; index++)
+        {
+            var id = await CreateAsync(api, $"Question {index}: what is the capital of Portugal?");
+            var acceptedAt = DateTimeOffset.UtcNow;
+            var connectedAt = acceptedAt;
+            foreach (var (type, createdAt, receivedAt) in await FollowAsync(api, id))
+            {
+                if (createdAt > connectedAt)
+                {
+                    deliveries.Add((receivedAt - createdAt).TotalMilliseconds);
+                }
+
+                if (type == "intent.classified" && index >= 5)
+                {
+                    // The first five warm up connections and JIT.
+                    latencies.Add((receivedAt - acceptedAt).TotalMilliseconds);
+                }
+            }
+        }
+
+        return (latencies, deliveries);
+    }
+
+    private static async Task<double> ThroughputAsync(DeckardApplication app, int count)
+    {
+        using var api = app.CreateHttpClient("api");
+        await using var database = NpgsqlDataSource.Create(app.GetConnectionString("postgres"));
+        using var concurrency = new SemaphoreSlim(32);
+        var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(async index =>
+        {
+            await concurrency.WaitAsync();
+            try
+            {
+                return await CreateAsync(api, $"Throughput {index}: how tall is Everest?");
+            }
+            finally
+            {
+                concurrency.Release();
+            }
+        }));
+        await using var command = database.CreateCommand(
+            "SELECT count(*) FILTER (WHERE status = 'completed'), EXTRACT(EPOCH FROM max(finished_at) - min(created_at)) FROM sessions WHERE id = ANY(@ids)");
+        command.Parameters.AddWithValue("ids", ids);
+        while (true)
+        {
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            if (reader.GetInt64(0) == count)
+            {
+                return count / (double)reader.GetDecimal(1);
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<double> SseMemoryAsync(DeckardApplication app, int connections)
+    {
+        using var api = app.CreateHttpClient("api");
+        using var admin = app.CreateHttpClient("openai-mock");
+        // Ten sessions whose router call takes two minutes: their event streams stay open.
+        (await admin.PostAsJsonAsync(new Uri("/admin/scripts/responses", UriKind.Relative), new { latency_ms = 120_000, times = 10 })).EnsureSuccessStatusCode();
+        var sessions = new List<Guid>();
+        for (var index = 0; index < 10; index++)
+        {
+            sessions.Add(await CreateAsync(api, $"Long question {index}?"));
+        }
+
+        var apiPid = app.ResourceNotifications.Get("api").Replicas[0].ProcessId!.Value;
+        await Task.Delay(1000);
+        var before = ProcessMemory.ResidentMiB(apiPid);
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue };
+        using var client = new HttpClient(handler) { BaseAddress = api.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        var streams = new List<(HttpResponseMessage Response, Stream Body)>();
+        for (var index = 0; index < connections; index++)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/sessions/{sessions[index % sessions.Count]}/events", UriKind.Relative));
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[256];
+            _ = await body.ReadAsync(buffer);
+            streams.Add((response, body));
+        }
+
+        await Task.Delay(1000);
+        var after = ProcessMemory.ResidentMiB(apiPid);
+        foreach (var (response, body) in streams)
+        {
+            await body.DisposeAsync();
+            response.Dispose();
+        }
+
+        foreach (var id in sessions)
+        {
+            await api.PostAsync(new Uri($"/api/sessions/{id}/cancel", UriKind.Relative), null);
+        }
+
+        return (after - before) * 1024 / connections;
+    }
+
+    private static async Task<double> RedisRoundTripAsync(string connectionString)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
+        var database = redis.GetDatabase();
+        await database.StreamCreateConsumerGroupAsync("bench:floor", "bench", "0-0", createStream: true);
+        var samples = new List<double>();
+        for (var index = 0; index < 520; index++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            await database.StreamAddAsync("bench:floor", "n", index);
+            var entries = await database.StreamReadGroupAsync("bench:floor", "bench", "c", ">", 1);
+            await database.StreamAcknowledgeAsync("bench:floor", "bench", entries[0].Id);
+            if (index >= 20)
+            {
+                samples.Add(stopwatch.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        await database.KeyDeleteAsync("bench:floor");
+        return Percentiles.Of(samples, 50);
+    }
+
+    private static async Task<double> PostgresInsertAsync(string connectionString)
+    {
+        await using var database = NpgsqlDataSource.Create(connectionString);
+        await using (var create = database.CreateCommand("CREATE TABLE IF NOT EXISTS bench_floor (id bigserial PRIMARY KEY, body text)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var samples = new List<double>();
+        for (var index = 0; index < 520; index++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            await using var insert = database.CreateCommand("INSERT INTO bench_floor (body) VALUES (@body)");
+            insert.Parameters.AddWithValue("body", "x");
+            await insert.ExecuteNonQueryAsync();
+            if (index >= 20)
+            {
+                samples.Add(stopwatch.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        await using var drop = database.CreateCommand("DROP TABLE bench_floor");
+        await drop.ExecuteNonQueryAsync();
+        return Percentiles.Of(samples, 50);
+    }
+
+    private static async Task<Guid> CreateAsync(HttpClient api, string prompt)
+    {
+        using var content = new MultipartFormDataContent { { new StringContent(prompt), "prompt" } };
+        using var response = await api.PostAsync(new Uri("/api/sessions", UriKind.Relative), content);
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Reads the stream to its end, stamping each event on arrival; the stored times are looked up afterwards.</summary>
+    private static async Task<List<(string Type, DateTimeOffset CreatedAt, DateTimeOffset ReceivedAt)>> FollowAsync(HttpClient api, Guid id)
+    {
+        var arrivals = new List<(long Id, string Type, DateTimeOffset ReceivedAt)>();
+        using (var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/sessions/{id}/events", UriKind.Relative)))
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            using var response = await api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
+            long eventId = 0;
+            string? type = null;
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith("id: ", StringComparison.Ordinal))
+                {
+                    eventId = long.Parse(line[4..], CultureInfo.InvariantCulture);
+                }
+                else if (line.StartsWith("event: ", StringComparison.Ordinal))
+                {
+                    type = line[7..];
+                }
+                else if (line.StartsWith("data: ", StringComparison.Ordinal) && type is not null)
+                {
+                    arrivals.Add((eventId, type, DateTimeOffset.UtcNow));
+                }
+            }
+        }
+
+        using var json = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/sessions/{id}/events", UriKind.Relative));
+        json.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var stored = await api.SendAsync(json);
+        var createdAt = (await stored.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()
+            .ToDictionary(e => e.GetProperty("id").GetInt64(), e => e.GetProperty("createdAt").GetDateTimeOffset());
+        return [.. arrivals.Select(arrival => (arrival.Type, createdAt[arrival.Id], arrival.ReceivedAt))];
+    }
+}
