@@ -16,26 +16,26 @@ public static class EventWriter
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid sessionId, string type, object data,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // One round trip: next sequence number, the row, and the notification (delivered on commit).
         await using var command = new NpgsqlCommand("""
             WITH next AS (
                 UPDATE sessions SET last_event_seq = last_event_seq + 1, updated_at = @now
                 WHERE id = @session
-                RETURNING last_event_seq)
-            INSERT INTO events (session_id, seq, type, data, created_at)
-            SELECT @session, next.last_event_seq, @type, @data::jsonb, @now FROM next
-            RETURNING seq
+                RETURNING last_event_seq),
+            inserted AS (
+                INSERT INTO events (session_id, seq, type, data, created_at)
+                SELECT @session, next.last_event_seq, @type, @data::jsonb, @now FROM next
+                RETURNING seq)
+            SELECT inserted.seq, pg_notify(@channel, @payload) FROM inserted
             """, connection, transaction);
         command.Parameters.AddWithValue("session", sessionId);
         command.Parameters.AddWithValue("type", type);
         command.Parameters.AddWithValue("data", DeckardJson.Serialize(data));
         command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("channel", NotificationChannel);
+        command.Parameters.AddWithValue("payload", sessionId.ToString("N"));
         var seq = (long)(await command.ExecuteScalarAsync(cancellationToken)
             ?? throw new InvalidOperationException($"Session {sessionId} does not exist."));
-
-        await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection, transaction);
-        notify.Parameters.AddWithValue("channel", NotificationChannel);
-        notify.Parameters.AddWithValue("payload", sessionId.ToString("N"));
-        await notify.ExecuteNonQueryAsync(cancellationToken);
         return seq;
     }
 }
