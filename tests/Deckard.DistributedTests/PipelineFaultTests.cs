@@ -46,6 +46,36 @@ public sealed class PipelineFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_held_by_a_consumer_that_never_returns_is_reclaimed_after_the_visibility_timeout()
+    {
+        await _pipeline.App.StopResourceAsync("workers");
+        Guid id;
+        try
+        {
+            id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync(Question));
+            // A consumer reads the message, then vanishes for good.
+            var database = _pipeline.Redis.GetDatabase();
+            StreamEntry[] taken = [];
+            await WaitUntilAsync(async () =>
+            {
+                taken = await database.StreamReadGroupAsync("deckard:steps", "workers", "ghost", ">", 10);
+                return taken.Any(entry => entry.Values.Any(v => v.Name == "session" && v.Value == id.ToString("N")));
+            });
+        }
+        finally
+        {
+            _pipeline.App.StartResource("workers");
+        }
+
+        var events = await _pipeline.Sessions.WaitForEndAsync(id, TimeSpan.FromSeconds(60));
+
+        Assert.Equal("session.completed", events[^1].Type);
+        Assert.Contains(_pipeline.App.ResourceNotifications.Get("workers").Replicas,
+            replica => _pipeline.App.GetLogs(replica.Name).Any(line => line.Text.Contains("Reclaimed", StringComparison.Ordinal)));
+        await _pipeline.App.ResourceNotifications.WaitForResourceHealthyAsync("workers").WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public async Task A_prompt_uploaded_while_redis_is_down_is_accepted_and_completes_once_redis_is_back()
     {
         await _pipeline.App.StopResourceAsync("redis");
