@@ -202,7 +202,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxSignal outbo
         NullableString(reader, 2),
         NullableString(reader, 3),
         NullableString(reader, 4),
-        reader.IsDBNull(5) ? null : JsonDocument.Parse(reader.GetString(5)).RootElement.Clone(),
+        reader.IsDBNull(5) ? null : ParseJson(reader.GetString(5)),
         JsonSerializer.Deserialize<SessionOptions>(reader.GetString(6), DeckardJson.Options) ?? new SessionOptions(),
         NullableString(reader, 7),
         reader.GetFieldValue<DateTimeOffset>(8),
@@ -210,6 +210,12 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxSignal outbo
         reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
         [],
         []);
+
+    private static JsonElement ParseJson(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

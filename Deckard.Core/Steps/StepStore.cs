@@ -72,7 +72,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxSignal outbox, 
         }
 
         await transaction.CommitAsync(cancellationToken);
-        JsonElement? inputElement = input is null ? null : JsonDocument.Parse(input).RootElement.Clone();
+        JsonElement? inputElement = input is null ? null : ParseJson(input);
         return new StepClaim.Claimed(new StepContext(
             sessionId, stepName, attempt, prompt, transcript, options, inputElement,
             (role, token) => ReadArtifactAsync(sessionId, role, token)));
@@ -210,6 +210,12 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxSignal outbox, 
             new { sessionId = context.SessionId, reason }, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    private static JsonElement ParseJson(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
     }
 
     private async Task<StoredArtifact?> ReadArtifactAsync(Guid sessionId, string role, CancellationToken cancellationToken)
