@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Deckard.Core.StableAvatar;
+
+/// <summary>
+/// One render: discover the app, upload the portrait and the audio, submit, follow the result stream, download the
+/// video. A lost stream loses the job (Gradio drops it), so the job is submitted again within the submission budget;
+/// the circuit breaker fails renders fast while the pod keeps failing.
+/// </summary>
+public sealed partial class StableAvatarClient(
+    GradioClient gradio, CircuitBreaker circuit, IOptions<StableAvatarOptions> options, TimeProvider timeProvider, ILogger<StableAvatarClient> logger)
+{
+    public async Task<RenderResult> RenderAsync(RenderRequest request, IProgress<RenderProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (circuit.OpenUntil is { } until)
+        {
+            throw new StableAvatarException(
+                $"StableAvatar failed {options.Value.CircuitBreakerFailures} renders in a row; Deckard will try it again after {until:HH:mm:ss} UTC.",
+                isTransient: true);
+        }
+
+        var started = timeProvider.GetUtcNow();
+        var requestsBefore = gradio.RequestCount;
+        try
+        {
+            var result = await RenderOnceAsync(request, progress, started, cancellationToken);
+            circuit.RecordSuccess();
+            return result with { HttpRequests = gradio.RequestCount - requestsBefore };
+        }
+        catch (StableAvatarException)
+        {
+            circuit.RecordFailure();
+            throw;
+        }
+    }
+
+    private async Task<RenderResult> RenderOnceAsync(RenderRequest request, IProgress<RenderProgress>? progress, DateTimeOffset started, CancellationToken cancellationToken)
+    {
+        var budget = options.Value.SubmissionBudget;
+        progress?.Report(new RenderProgress("uploading", 0, TimeSpan.Zero));
+        var app = await gradio.DiscoverAsync(cancellationToken);
+        var image = await gradio.UploadAsync(app, request.ImagePath, cancellationToken);
+        var audio = await gradio.UploadAsync(app, request.AudioPath, cancellationToken);
+        var data = BuildData(app, image, Path.GetFileName(request.ImagePath), audio, Path.GetFileName(request.AudioPath), request.Parameters);
+
+        var losses = new List<string>();
+        for (var submission = 1; submission <= budget; submission++)
+        {
+            progress?.Report(new RenderProgress("queued", submission, Elapsed(started)));
+            var eventId = await gradio.SubmitAsync(app, data, cancellationToken);
+            progress?.Report(new RenderProgress("rendering", submission, Elapsed(started)));
+            var outcome = await gradio.ReadResultAsync(
+                app, eventId, () => progress?.Report(new RenderProgress("rendering", submission, Elapsed(started))), cancellationToken);
+            switch (outcome)
+            {
+                case GradioOutcome.Completed completed:
+                    var (videoPath, seed) = ReadOutput(completed.Data);
+                    progress?.Report(new RenderProgress("downloading", submission, Elapsed(started)));
+                    await gradio.DownloadAsync(app, videoPath, request.OutputPath, cancellationToken);
+                    return new RenderResult(request.OutputPath, seed, submission, 0);
+                case GradioOutcome.Failed { Message: null }:
+                    throw new StableAvatarException(
+                        "StableAvatar raised an error while rendering; its details are only in the pod's logs (the app hides them). " +
+                        "A common cause is running out of GPU memory: try a smaller size or fewer steps.", isTransient: false);
+                case GradioOutcome.Failed failed:
+                    throw new StableAvatarException($"StableAvatar refused the job: {failed.Message}", isTransient: false);
+                case GradioOutcome.Lost lost:
+                    LogLost(logger, submission, budget, lost.Reason);
+                    losses.Add(lost.Reason);
+                    break;
+            }
+        }
+
+        throw new StableAvatarException(
+            $"The render was lost {budget} times ({string.Join("; ", losses.Distinct())}); StableAvatar may be overloaded or unreachable.",
+            isTransient: true);
+    }
+
+    private TimeSpan Elapsed(DateTimeOffset started) => timeProvider.GetUtcNow() - started;
+
+    /// <summary>The inputs in the app's order, by <c>parameter_name</c>: files for the image and audio inputs, configured values, the app's defaults.</summary>
+    public JsonArray BuildData(GradioApp app, string imagePath, string imageName, string audioPath, string audioName, IReadOnlyDictionary<string, string>? overrides)
+    {
+        var data = new JsonArray();
+        foreach (var parameter in app.Parameters)
+        {
+            if (parameter.Component == "Image")
+            {
+                data.Add(FileData(imagePath, imageName));
+            }
+            else if (parameter.Component == "Audio")
+            {
+                data.Add(FileData(audioPath, audioName));
+            }
+            else if ((overrides?.TryGetValue(parameter.Name, out var value) == true || options.Value.Parameters.TryGetValue(parameter.Name, out value)) && value is not null)
+            {
+                data.Add(Convert(parameter, value));
+            }
+            else if (parameter.HasDefault)
+            {
+                data.Add(parameter.Default is { } fallback ? JsonNode.Parse(fallback.GetRawText()) : null);
+            }
+            else
+            {
+                throw new StableAvatarException(
+                    $"StableAvatar's '{parameter.Name}' input has no default and no value is configured (StableAvatar:Parameters:{parameter.Name}).", isTransient: false);
+            }
+        }
+
+        return data;
+    }
+
+    private static JsonObject FileData(string path, string name) => new()
+    {
+        ["path"] = path,
+        ["orig_name"] = name,
+        ["meta"] = new JsonObject { ["_type"] = "gradio.FileData" },
+    };
+
+    private static JsonNode? Convert(GradioParameter parameter, string value)
+    {
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            || parameter.Default is { ValueKind: JsonValueKind.String })
+        {
+            return JsonValue.Create(value);
+        }
+
+        if (parameter.Minimum is { } minimum && number < minimum || parameter.Maximum is { } maximum && number > maximum)
+        {
+            throw new StableAvatarException(
+                $"StableAvatar:Parameters:{parameter.Name} is {value}, outside {parameter.Minimum}–{parameter.Maximum}.", isTransient: false);
+        }
+
+        // Whole numbers go as JSON integers: 42.0 reaches torch where an int is needed.
+        return parameter.IsInteger ? JsonValue.Create((long)Math.Round(number)) : JsonValue.Create(number);
+    }
+
+    /// <summary>The video's server path and the seed, from the 4.x/5.x shape (<c>{"video": FileData}</c>) or the 6.x one (FileData).</summary>
+    private static (string VideoPath, string? Seed) ReadOutput(JsonElement data)
+    {
+        if (data.ValueKind != JsonValueKind.Array || data.GetArrayLength() == 0)
+        {
+            throw new StableAvatarException("StableAvatar finished without an output.", isTransient: true);
+        }
+
+        var video = data[0];
+        if (video.ValueKind == JsonValueKind.Object && video.TryGetProperty("video", out var wrapped) && wrapped.ValueKind == JsonValueKind.Object)
+        {
+            video = wrapped;
+        }
+
+        var path = video.ValueKind == JsonValueKind.Object && video.TryGetProperty("path", out var pathElement) ? pathElement.GetString() : null;
+        if (string.IsNullOrEmpty(path))
+        {
+            throw new StableAvatarException("StableAvatar finished without a video file.", isTransient: true);
+        }
+
+        var seed = data.GetArrayLength() > 1 && data[1].ValueKind is JsonValueKind.String or JsonValueKind.Number ? data[1].ToString() : null;
+        return (path, seed);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "StableAvatar render lost on submission {Submission} of {Budget}: {Reason}")]
+    private static partial void LogLost(ILogger logger, int submission, int budget, string reason);
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Deckard.Core.StableAvatar;
+
+/// <summary>Where StableAvatar's Gradio app is and how to call it (configuration section <c>StableAvatar</c>).</summary>
+public sealed class StableAvatarOptions
+{
+    public const string SectionName = "StableAvatar";
+
+    /// <summary>The app's root: RunPod's proxy URL (<c>https://{pod}-7860.proxy.runpod.net</c>) or the local mock.</summary>
+    [Required]
+    public Uri BaseUrl { get; set; } = new("http://localhost:7860");
+
+    /// <summary>The Gradio endpoint; StableAvatar's is <c>/generate</c>.</summary>
+    [Required]
+    public string ApiName { get; set; } = "/generate";
+
+    /// <summary>
+    /// Values for <c>/generate</c> by <c>parameter_name</c> (e.g. <c>num_inference_steps</c>, <c>width</c>, <c>seed_param</c>);
+    /// anything not set takes the app's own default from <c>/info</c>.
+    /// </summary>
+    public Dictionary<string, string> Parameters { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>No byte on the result stream for this long means the connection is dead (heartbeats come every 15 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many times one render may be submitted (a dropped stream loses the job, so it is submitted again).</summary>
+    [Range(1, 10)]
+    public int SubmissionBudget { get; set; } = 3;
+
+    /// <summary>Retries of calls that are safe to repeat (502/503/connection refused before the call was accepted).</summary>
+    [Range(0, 20)]
+    public int SafeRetries { get; set; } = 5;
+
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Consecutive failed renders after which the circuit opens and renders fail at once.</summary>
+    [Range(1, 100)]
+    public int CircuitBreakerFailures { get; set; } = 3;
+
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan CircuitBreakerOpenFor { get; set; } = TimeSpan.FromSeconds(60);
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Deckard.Core.StableAvatar;
+
+public static class StableAvatarServiceExtensions
+{
+    /// <summary>
+    /// The StableAvatar client. Its HttpClient has no total timeout and none of the standard resilience handler: a render
+    /// streams for minutes, and only some of its calls are safe to retry, which the client decides itself.
+    /// </summary>
+    public static IHostApplicationBuilder AddStableAvatarClient(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StableAvatarOptions>()
+            .Bind(builder.Configuration.GetSection(StableAvatarOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; this client needs none of the defaults.
+        builder.Services.AddHttpClient<GradioClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        builder.Services.AddSingleton(serviceProvider =>
+        {
+            var settings = serviceProvider.GetRequiredService<IOptions<StableAvatarOptions>>().Value;
+            return new CircuitBreaker(settings.CircuitBreakerFailures, settings.CircuitBreakerOpenFor, serviceProvider.GetRequiredService<TimeProvider>());
+        });
+        builder.Services.AddTransient<StableAvatarClient>();
+        return builder;
+    }
+}
