@@ -13,16 +13,9 @@ public static class TranscriptionEndpoint
         var request = await TranscriptionRequest.ReadAsync(context.Request);
         context.ReceivedRequest()?.Describe(MockEndpoint.Transcriptions, request.Model, request.Summary());
 
-        var step = await calls.BeginAsync(context, MockEndpoint.Transcriptions);
-        if (step?.Fail is { } failure)
+        var (answered, step) = await calls.BeginAsync(context, MockEndpoint.Transcriptions, request.Error);
+        if (answered)
         {
-            await ScriptedCalls.WriteFailureAsync(context.Response, failure);
-            return;
-        }
-
-        if (request.Error is { } error)
-        {
-            await error.WriteAsync(context.Response);
             return;
         }
 

@@ -25,16 +25,9 @@ public static class ImagesEndpoint
         var request = await ImageRequest.ReadAsync(context.Request);
         context.ReceivedRequest()?.Describe(MockEndpoint.Images, request.Model, request.Summary());
 
-        var step = await calls.BeginAsync(context, MockEndpoint.Images);
-        if (step?.Fail is { } failure)
+        var (answered, step) = await calls.BeginAsync(context, MockEndpoint.Images, request.Error);
+        if (answered)
         {
-            await ScriptedCalls.WriteFailureAsync(context.Response, failure);
-            return;
-        }
-
-        if (request.Error is { } error)
-        {
-            await error.WriteAsync(context.Response);
             return;
         }
 

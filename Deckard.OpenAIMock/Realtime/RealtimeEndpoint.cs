@@ -33,17 +33,9 @@ public static class RealtimeEndpoint
             ["client_events"] = new JsonArray(),
         });
 
-        var step = await calls.BeginAsync(context, MockEndpoint.Realtime);
-        if (step?.Fail is { } failure)
+        var (answered, step) = await calls.BeginAsync(context, MockEndpoint.Realtime, Validate(context, model, intent));
+        if (answered)
         {
-            await ScriptedCalls.WriteFailureAsync(context.Response, failure);
-            return;
-        }
-
-        var error = Validate(context, model, intent);
-        if (error is not null)
-        {
-            await error.WriteAsync(context.Response);
             return;
         }
 

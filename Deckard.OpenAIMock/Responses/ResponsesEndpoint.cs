@@ -12,19 +12,12 @@ public static class ResponsesEndpoint
         var request = await ResponseRequest.ReadAsync(context.Request);
         context.ReceivedRequest()?.Describe(MockEndpoint.Responses, request.Model, request.Summary());
 
-        var step = await calls.BeginAsync(context, MockEndpoint.Responses);
-        if (step?.Fail is { } failure)
-        {
-            await ScriptedCalls.WriteFailureAsync(context.Response, failure);
-            return;
-        }
-
         var error = request.Error ?? (request.PreviousResponseId is { } previous && !store.Knows(previous)
             ? OpenAIError.BadRequest($"Previous response with id '{previous}' not found.", "previous_response_id", "previous_response_not_found")
             : null);
-        if (error is not null)
+        var (answered, step) = await calls.BeginAsync(context, MockEndpoint.Responses, error);
+        if (answered)
         {
-            await error.WriteAsync(context.Response);
             return;
         }
 

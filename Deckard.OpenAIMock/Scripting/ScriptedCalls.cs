@@ -24,6 +24,28 @@ public sealed class ScriptedCalls(ScriptBook book)
         return step;
     }
 
+    /// <summary>
+    /// Begins a call and answers what comes before any work, in OpenAI's order as the stand-in fakes it: a scripted
+    /// failure, else the request's own validation error. <c>Answered</c> is true when a response was written.
+    /// </summary>
+    public async Task<(bool Answered, ScriptStep? Step)> BeginAsync(HttpContext context, MockEndpoint endpoint, OpenAIError? requestError)
+    {
+        var step = await BeginAsync(context, endpoint);
+        if (step?.Fail is { } failure)
+        {
+            await WriteFailureAsync(context.Response, failure);
+            return (true, step);
+        }
+
+        if (requestError is not null)
+        {
+            await requestError.WriteAsync(context.Response);
+            return (true, step);
+        }
+
+        return (false, step);
+    }
+
     /// <summary>Per-connection steps for realtime turns: no HTTP context, latency waited by the caller.</summary>
     public ScriptStep? TakeNext(MockEndpoint endpoint) => book.TakeNext(endpoint);
 

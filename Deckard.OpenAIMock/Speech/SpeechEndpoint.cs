@@ -18,16 +18,9 @@ public static class SpeechEndpoint
         var request = await SpeechRequest.ReadAsync(context.Request);
         context.ReceivedRequest()?.Describe(MockEndpoint.Speech, request.Model, request.Summary());
 
-        var step = await calls.BeginAsync(context, MockEndpoint.Speech);
-        if (step?.Fail is { } failure)
+        var (answered, step) = await calls.BeginAsync(context, MockEndpoint.Speech, request.Error);
+        if (answered)
         {
-            await ScriptedCalls.WriteFailureAsync(context.Response, failure);
-            return;
-        }
-
-        if (request.Error is { } error)
-        {
-            await error.WriteAsync(context.Response);
             return;
         }
 
