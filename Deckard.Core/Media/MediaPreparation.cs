@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Deckard.Core.Media;
+
+/// <summary>
+/// Turns a portrait and speech into what StableAvatar was trained on: audio as 16 kHz mono WAV, at least one
+/// generation window long (shorter audio gives no video), at most a configured length; the portrait cropped to a
+/// centred square and scaled to the render size (512×512 by default).
+/// </summary>
+public static class MediaPreparation
+{
+    /// <summary>One window of StableAvatar at its defaults: 81 frames at 25 fps.</summary>
+    public static TimeSpan MinimumWindow(int clipFrames = 81, int fps = 25) => TimeSpan.FromSeconds((double)clipFrames / fps);
+
+    /// <summary>
+    /// Converts <paramref name="input"/> to 16 kHz mono PCM WAV at <paramref name="output"/>. Speech shorter than
+    /// <paramref name="minimum"/> is padded with silence when it is at least <paramref name="shortest"/> long, and
+    /// refused otherwise; speech longer than <paramref name="maximum"/> is refused. Returns the prepared duration.
+    /// </summary>
+    public static async Task<TimeSpan> PrepareSpeechAsync(
+        string input, string output, TimeSpan minimum, TimeSpan shortest, TimeSpan maximum, CancellationToken cancellationToken)
+    {
+        var duration = await DurationAsync(input, cancellationToken);
+        if (duration < shortest)
+        {
+            throw new MediaPreparationException(
+                $"The speech is {duration.TotalSeconds:0.0} s long; lip-sync needs at least {shortest.TotalSeconds:0.0} s.");
+        }
+
+        if (duration > maximum)
+        {
+            throw new MediaPreparationException(
+                $"The speech is {duration.TotalSeconds:0} s long; lip-sync takes at most {maximum.TotalSeconds:0} s.");
+        }
+
+        var target = duration < minimum ? minimum : duration;
+        await FfmpegAsync(cancellationToken,
+            "-i", input, "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le",
+            "-af", $"apad=whole_dur={target.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}", output);
+        return target;
+    }
+
+    /// <summary>Crops the portrait to a centred square and scales it to <paramref name="size"/>×<paramref name="size"/> PNG.</summary>
+    public static Task PreparePortraitAsync(string input, string output, int size, CancellationToken cancellationToken) =>
+        FfmpegAsync(cancellationToken,
+            "-i", input, "-frames:v", "1",
+            "-vf", $"crop='min(iw,ih)':'min(iw,ih)',scale={size}:{size}:flags=lanczos,format=rgb24", output);
+
+    public static async Task<TimeSpan> DurationAsync(string path, CancellationToken cancellationToken)
+    {
+        var output = await RunAsync("ffprobe", cancellationToken, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path);
+        return double.TryParse(output.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new MediaPreparationException("The audio's duration could not be read.");
+    }
+
+    private static Task FfmpegAsync(CancellationToken cancellationToken, params string[] arguments) =>
+        RunAsync("ffmpeg", cancellationToken, ["-v", "error", "-y", .. arguments]);
+
+    private static async Task<string> RunAsync(string program, CancellationToken cancellationToken, params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo) ?? throw new MediaPreparationException($"{program} did not start.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw;
+        }
+
+        return process.ExitCode == 0
+            ? await output
+            : throw new MediaPreparationException($"{program} could not process the file: {(await errors).Trim()}");
+    }
+}
