@@ -173,7 +173,7 @@ public sealed partial class GradioClient(HttpClient http, IOptions<StableAvatarO
                 var expected = response.Content.Headers.ContentLength;
                 await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
                 var before = file.Length;
-                await body.CopyToAsync(file, cancellationToken);
+                await CopyWithWatchdogAsync(body, file, cancellationToken);
                 if (expected is null || file.Length - before == expected)
                 {
                     return;
@@ -181,13 +181,40 @@ public sealed partial class GradioClient(HttpClient http, IOptions<StableAvatarO
             }
             catch (IOException) when (attempt < options.Value.SafeRetries)
             {
-                // Truncated: resume from what arrived.
+                // Truncated or stalled: resume from what arrived.
             }
 
             if (attempt >= options.Value.SafeRetries)
             {
                 throw new StableAvatarException("The video download kept breaking off.", isTransient: true);
             }
+        }
+    }
+
+    /// <summary>Copies until the end, giving up (as an <see cref="IOException"/>, to resume) when no byte comes for the idle timeout.</summary>
+    private async Task CopyWithWatchdogAsync(Stream body, Stream file, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[81920];
+        using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        while (true)
+        {
+            watchdog.CancelAfter(options.Value.IdleTimeout);
+            int read;
+            try
+            {
+                read = await body.ReadAsync(buffer, watchdog.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new IOException($"the download stalled for {options.Value.IdleTimeout.TotalSeconds:0} s");
+            }
+
+            if (read == 0)
+            {
+                return;
+            }
+
+            await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
         }
     }
 

@@ -48,6 +48,10 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
         }
 
         App.Resources.OfType<ProjectResource>().Single(p => p.Name == "api").Environment["Uploads__MaxAudioDuration"] = "00:00:20";
+        // Renders in milliseconds, heartbeats every 200 ms: the client's watchdog and budget are exercised in seconds.
+        var runpod = App.Resources.OfType<ProjectResource>().Single(p => p.Name == "runpod-mock");
+        runpod.Environment["RunPodMock__CostModel__TimeScale"] = "0.001";
+        runpod.Environment["RunPodMock__HeartbeatSeconds"] = "0.2";
         await App.StartAsync();
         await App.WaitForAllHealthyAsync().WaitAsync(TimeSpan.FromMinutes(2));
 
