@@ -1,12 +1,14 @@
-using Deckard.OpenAIMock.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Deckard.OpenAIMock.Tests.Configuration;
 
-/// <summary>In the shared collection: two WebApplicationFactory hosts of one Program must not be built at the same time.</summary>
-[Collection(OpenAIMockCollection.Name)]
+/// <summary>
+/// The stand-in's own registration with a bad setting, checked by the validator that runs when the host starts
+/// (<c>ValidateOnStart</c>). No server is started, so nothing races other tests for Program's host.
+/// </summary>
 public sealed class OptionsValidationTests
 {
     [Theory]
@@ -16,23 +18,23 @@ public sealed class OptionsValidationTests
     [InlineData("OpenAIMock:DefaultLatencyMs", "-10", "DefaultLatencyMs")]
     public void Invalid_settings_stop_the_stand_in_at_start_naming_the_setting(string key, string value, string named)
     {
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting(key, value);
-            builder.UseSetting("Logging:LogLevel:Default", "None");
-        });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
+        builder.AddOpenAIMock();
+        using var host = builder.Build();
 
-        var failure = Assert.ThrowsAny<Exception>(() => factory.StartServer());
+        var validation = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
 
-        var validation = Assert.IsType<OptionsValidationException>(Unwrap(failure));
         Assert.Contains(validation.Failures, message => message.Contains(named, StringComparison.Ordinal));
     }
 
-    private static Exception Unwrap(Exception failure) => failure switch
+    [Fact]
+    public void The_default_settings_are_valid()
     {
-        OptionsValidationException => failure,
-        AggregateException aggregate when aggregate.InnerExceptions.Count == 1 => Unwrap(aggregate.InnerExceptions[0]),
-        { InnerException: { } inner } => Unwrap(inner),
-        _ => failure,
-    };
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.AddOpenAIMock();
+        using var host = builder.Build();
+
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+    }
 }

@@ -20,13 +20,13 @@ public sealed class OpenAIMockServer : IAsyncLifetime
     public const string ApiKey = "sk-test-stand-in";
     public const string AdminKey = "admin-test-key";
 
-    private readonly WebApplicationFactory<Program> _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+    private readonly StandInFactory _factory = new(new Dictionary<string, string?>
     {
-        builder.UseSetting("OpenAIMock:ApiKey", ApiKey);
-        builder.UseSetting("OpenAIMock:AdminKey", AdminKey);
+        ["OpenAIMock:ApiKey"] = ApiKey,
+        ["OpenAIMock:AdminKey"] = AdminKey,
         // Realtime audio paced at 20x real time: the pacing path runs, and a reply of a few seconds takes a few hundred ms.
-        builder.UseSetting("OpenAIMock:Realtime:PlaybackRate", "20");
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        ["OpenAIMock:Realtime:PlaybackRate"] = "20",
+        ["Logging:LogLevel:Default"] = "Warning",
     });
 
     public Uri BaseUri { get; private set; } = null!;
