@@ -1,7 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Deckard.Core.Media;
+
+using Deckard.DistributedTests.Infrastructure;
 
 namespace Deckard.DistributedTests;
 
@@ -61,12 +62,12 @@ public sealed class MediaPreparationTests : IDisposable
     public async Task A_landscape_portrait_is_cropped_to_a_centred_square_of_the_render_size()
     {
         var input = Path.Combine(_folder, "landscape.png");
-        await RunAsync("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=1024x640", "-frames:v", "1", input);
+        await ExternalTool.RunAsync("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=1024x640", "-frames:v", "1", input);
         var output = Path.Combine(_folder, "portrait.png");
 
         await MediaPreparation.PreparePortraitAsync(input, output, 512, CancellationToken.None);
 
-        var json = await RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=width,height,codec_name", "-of", "json", output);
+        var json = await ExternalTool.RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=width,height,codec_name", "-of", "json", output);
         using var document = JsonDocument.Parse(json);
         var stream = document.RootElement.GetProperty("streams")[0];
         Assert.Equal((512, 512, "png"), (stream.GetProperty("width").GetInt32(), stream.GetProperty("height").GetInt32(), stream.GetProperty("codec_name").GetString()));
@@ -84,33 +85,18 @@ public sealed class MediaPreparationTests : IDisposable
     private async Task<string> ToneAsync(double seconds, int rate, int channels, string name)
     {
         var path = Path.Combine(_folder, name);
-        await RunAsync("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", $"sine=frequency=220:sample_rate={rate}:duration={seconds.ToString(CultureInfo.InvariantCulture)}",
+        await ExternalTool.RunAsync("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", $"sine=frequency=220:sample_rate={rate}:duration={seconds.ToString(CultureInfo.InvariantCulture)}",
             "-ac", channels.ToString(CultureInfo.InvariantCulture), path);
         return path;
     }
 
     private static async Task<(int Rate, int Channels, double Seconds)> ProbeAudioAsync(string path)
     {
-        var json = await RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=sample_rate,channels:format=duration", "-of", "json", path);
+        var json = await ExternalTool.RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=sample_rate,channels:format=duration", "-of", "json", path);
         using var document = JsonDocument.Parse(json);
         var stream = document.RootElement.GetProperty("streams")[0];
         return (int.Parse(stream.GetProperty("sample_rate").GetString()!, CultureInfo.InvariantCulture), stream.GetProperty("channels").GetInt32(),
             double.Parse(document.RootElement.GetProperty("format").GetProperty("duration").GetString()!, CultureInfo.InvariantCulture));
-    }
-
-    private static async Task<string> RunAsync(string program, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"{program} failed: {errors}");
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -32,10 +31,10 @@ public sealed class StableAvatarClientTests : IAsyncLifetime
         (await _admin.PostAsync(new Uri("/admin/reset", UriKind.Relative), null)).EnsureSuccessStatusCode();
         _portrait = Path.Combine(_folder, "portrait.png");
         _speech = Path.Combine(_folder, "speech.wav");
-        await RunAsync("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=512x512", "-frames:v", "1", _portrait);
+        await ExternalTool.RunAsync("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=512x512", "-frames:v", "1", _portrait);
         var raw = Path.Combine(_folder, "raw.wav");
-        await RunAsync("espeak-ng", "-w", raw, "Hello, I am your avatar, and these words move my lips.");
-        await RunAsync("ffmpeg", "-v", "error", "-y", "-i", raw, "-ar", "16000", "-ac", "1", "-af", "apad=whole_dur=4", _speech);
+        await ExternalTool.RunAsync("espeak-ng", "-w", raw, "Hello, I am your avatar, and these words move my lips.");
+        await ExternalTool.RunAsync("ffmpeg", "-v", "error", "-y", "-i", raw, "-ar", "16000", "-ac", "1", "-af", "apad=whole_dur=4", _speech);
     }
 
     public async Task DisposeAsync()
@@ -245,26 +244,11 @@ public sealed class StableAvatarClientTests : IAsyncLifetime
 
     private static async Task<(List<string> Codecs, double Duration)> ProbeAsync(string path)
     {
-        var output = await RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=codec_name:format=duration", "-of", "json", path);
+        var output = await ExternalTool.RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=codec_name:format=duration", "-of", "json", path);
         using var document = JsonDocument.Parse(output);
         var codecs = document.RootElement.GetProperty("streams").EnumerateArray().Select(s => s.GetProperty("codec_name").GetString()!).ToList();
         var duration = double.Parse(document.RootElement.GetProperty("format").GetProperty("duration").GetString()!, CultureInfo.InvariantCulture);
         return (codecs, duration);
-    }
-
-    private static async Task<string> RunAsync(string program, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"{program} failed: {errors}");
     }
 
     private sealed class SynchronousProgress(Action<RenderProgress> report) : IProgress<RenderProgress>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace Deckard.DistributedTests.Infrastructure;
 
@@ -10,7 +9,7 @@ public static class TestAudio
     public static async Task<byte[]> SpeechWavAsync(string text)
     {
         var path = Path.Combine(Folder, $"{Guid.NewGuid():N}.wav");
-        await RunAsync("espeak-ng", "-w", path, text);
+        await ExternalTool.RunAsync("espeak-ng", "-w", path, text);
         return await File.ReadAllBytesAsync(path);
     }
 
@@ -18,8 +17,8 @@ public static class TestAudio
     {
         var wav = Path.Combine(Folder, $"{Guid.NewGuid():N}.wav");
         var webm = Path.ChangeExtension(wav, ".webm");
-        await RunAsync("espeak-ng", "-w", wav, text);
-        await RunAsync("ffmpeg", "-v", "error", "-y", "-i", wav, "-c:a", "libopus", "-b:a", "32k", webm);
+        await ExternalTool.RunAsync("espeak-ng", "-w", wav, text);
+        await ExternalTool.RunAsync("ffmpeg", "-v", "error", "-y", "-i", wav, "-c:a", "libopus", "-b:a", "32k", webm);
         return await File.ReadAllBytesAsync(webm);
     }
 
@@ -28,25 +27,9 @@ public static class TestAudio
     {
         var speech = Path.Combine(Folder, $"{Guid.NewGuid():N}.wav");
         var padded = Path.Combine(Folder, $"{Guid.NewGuid():N}-long.wav");
-        await RunAsync("espeak-ng", "-w", speech, text);
-        await RunAsync("ffmpeg", "-v", "error", "-y", "-i", speech, "-af", "apad", "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), padded);
+        await ExternalTool.RunAsync("espeak-ng", "-w", speech, text);
+        await ExternalTool.RunAsync("ffmpeg", "-v", "error", "-y", "-i", speech, "-af", "apad", "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), padded);
         return await File.ReadAllBytesAsync(padded);
     }
 
-    private static async Task RunAsync(string program, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo(program) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} failed ({process.ExitCode}): {errors}");
-        }
-    }
 }
