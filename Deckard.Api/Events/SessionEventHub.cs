@@ -20,8 +20,6 @@ public sealed partial class SessionEventHub(NpgsqlDataSource dataSource, ILogger
         return subscription;
     }
 
-    public int SubscriberCount => _subscribers.Values.Sum(set => set.Count);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(200);

@@ -30,8 +30,6 @@ public sealed partial class StepRunner
         _logger = logger;
     }
 
-    public IReadOnlyCollection<string> StepNames => _steps.Keys;
-
     public async Task RunAsync(StepMessage message, CancellationToken cancellationToken)
     {
         var claim = await _store.ClaimAsync(message.SessionId, message.Step, cancellationToken);

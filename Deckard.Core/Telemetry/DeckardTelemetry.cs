@@ -1,15 +1,13 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 
 namespace Deckard.Core.Telemetry;
 
-/// <summary>Deckard's activity sources and meters; the service defaults subscribe to every <c>Deckard.*</c> name.</summary>
+/// <summary>Deckard's activity sources; the service defaults subscribe to every <c>Deckard.*</c> name.</summary>
 public static class DeckardTelemetry
 {
     public static readonly ActivitySource Queue = new("Deckard.Queue");
     public static readonly ActivitySource Steps = new("Deckard.Steps");
     public static readonly ActivitySource GenAI = new("Deckard.GenAI");
-    public static readonly Meter Meter = new("Deckard.Pipeline");
 
     /// <summary>The current trace as a W3C <c>traceparent</c>, to store with work that continues elsewhere.</summary>
     public static string? CurrentTraceParent() => Activity.Current?.Id is { } id && Activity.Current.IdFormat == ActivityIdFormat.W3C ? id : null;

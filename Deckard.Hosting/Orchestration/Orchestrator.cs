@@ -46,9 +46,6 @@ internal sealed partial class Orchestrator : IHostedService, IAsyncDisposable
 
     public IReadOnlyDictionary<string, ResourceLogBuffer> Logs => _logs;
 
-    public IReadOnlyList<ReplicaSupervisor> Supervisors(string resourceName) =>
-        _supervisors.First(pair => pair.Key.Name == resourceName).Value;
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var startOrder = ResourceGraph.StartOrder(_resources);
@@ -96,18 +93,21 @@ internal sealed partial class Orchestrator : IHostedService, IAsyncDisposable
     /// <summary>Stops every replica of one resource and keeps it stopped (Aspire's <c>resource-stop</c> command).</summary>
     public async Task StopResourceAsync(string resourceName)
     {
-        var supervisors = _supervisors.First(pair => pair.Key.Name == resourceName).Value;
-        await Task.WhenAll(supervisors.Select(supervisor => supervisor.StopAsync()));
+        await Task.WhenAll(SupervisorsOf(resourceName).Select(supervisor => supervisor.StopAsync()));
     }
 
     /// <summary>Starts a stopped resource again on the same ports (Aspire's <c>resource-start</c> command).</summary>
     public void StartResource(string resourceName)
     {
-        foreach (var supervisor in _supervisors.First(pair => pair.Key.Name == resourceName).Value)
+        foreach (var supervisor in SupervisorsOf(resourceName))
         {
             _ = supervisor.Start();
         }
     }
+
+    private List<ReplicaSupervisor> SupervisorsOf(string resourceName) =>
+        _supervisors.FirstOrDefault(pair => pair.Key.Name == resourceName).Value
+        ?? throw new KeyNotFoundException($"No resource named '{resourceName}'.");
 
     private void AllocatePorts()
     {
