@@ -22,6 +22,13 @@ public static class CoreServiceExtensions
             {
                 dataSource.ConnectionStringBuilder.MaxPoolSize = maxPoolSize;
             }
+
+            // The same few statements run for every step: prepared once per connection, they skip parse and plan.
+            if (!dataSource.ConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            {
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
+                dataSource.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            }
         });
         builder.AddRedisClient("redis");
         builder.Services.AddOptions<QueueOptions>()
@@ -31,7 +38,7 @@ public static class CoreServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<MigrationService>();
-        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<OutboxPublisher>();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddSingleton<EventReader>();
         builder.Services.AddSingleton<StepStore>();

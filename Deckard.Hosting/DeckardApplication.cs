@@ -137,9 +137,32 @@ public sealed class DeckardApplication : IAsyncDisposable
         {
             // Disposing the host disposes the orchestrator, whose launcher thread ends only now that every child has stopped.
             _host.Dispose();
-            if (_builder.Options.DeleteStateOnDispose && Directory.Exists(_builder.Options.StateDirectory))
+            if (_builder.Options.DeleteStateOnDispose)
             {
-                Directory.Delete(_builder.Options.StateDirectory, recursive: true);
+                await DeleteStateDirectoryAsync(_builder.Options.StateDirectory);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Best effort: a child's last writes (PostgreSQL's exiting background processes) can race the delete, so it is
+    /// retried briefly; a folder that still resists is left in the temporary directory rather than failing disposal.
+    /// </summary>
+    private static async Task DeleteStateDirectoryAsync(string directory)
+    {
+        for (var attempt = 1; Directory.Exists(directory); attempt++)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                await Task.Delay(100);
+            }
+            catch (IOException)
+            {
+                return;
             }
         }
     }

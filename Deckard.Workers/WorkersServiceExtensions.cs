@@ -1,6 +1,7 @@
 using Deckard.Core;
 using Deckard.Core.OpenAI;
 using Deckard.Core.Queue;
+using Deckard.Core.StableAvatar;
 using Deckard.Core.Steps;
 using Deckard.Workers.Steps;
 
@@ -13,6 +14,7 @@ public static class WorkersServiceExtensions
     {
         builder.AddDeckardCore();
         builder.AddDeckardOpenAI();
+        builder.AddStableAvatarClient();
         builder.Services.AddOptions<WorkerPresenceOptions>()
             .Bind(builder.Configuration.GetSection(WorkerPresenceOptions.SectionName))
             .ValidateDataAnnotations()
@@ -22,6 +24,7 @@ public static class WorkersServiceExtensions
 
         builder.Services.AddSingleton<IStep, TranscribeStep>();
         builder.Services.AddSingleton<IStep, ClassifyStep>();
+        builder.Services.AddSingleton<IStep, LipsyncStep>();
         builder.Services.AddSingleton<StepRunner>();
         builder.Services.AddSingleton(serviceProvider => new ConsumerName(serviceProvider.GetRequiredService<WorkerIdentity>().InstanceId));
         builder.Services.AddHostedService<StepConsumer>();

@@ -32,10 +32,10 @@ public static partial class SessionEndpoints
         }
 
         NewSession session;
-        string? spoolPath;
+        IReadOnlyList<string> spoolPaths;
         try
         {
-            (session, spoolPath) = await uploads.ReadAsync(context.Request, cancellationToken);
+            (session, spoolPaths) = await uploads.ReadAsync(context.Request, cancellationToken);
         }
         catch (UploadProblem problem)
         {
@@ -46,14 +46,16 @@ public static partial class SessionEndpoints
 
         try
         {
-            var id = await sessions.CreateAsync(session, cancellationToken);
-            var created = await sessions.GetAsync(id, cancellationToken);
-            LogCreated(loggers.CreateLogger("Deckard.Api.Sessions"), id, session.Audio is null ? "prompt" : "audio");
-            return TypedResults.AcceptedAtRoute(SessionResponse.From(created!, signer), "GetSession", new { id });
+            var created = await sessions.CreateAsync(session, cancellationToken);
+            LogCreated(loggers.CreateLogger("Deckard.Api.Sessions"), created.Id, session.InputKind);
+            return TypedResults.AcceptedAtRoute(SessionResponse.From(created, signer), "GetSession", new { id = created.Id });
         }
         finally
         {
-            SessionUploadReader.Delete(spoolPath);
+            foreach (var path in spoolPaths)
+            {
+                SessionUploadReader.Delete(path);
+            }
         }
     }
 

@@ -21,9 +21,14 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
     public const string AudioField = "audio";
     public const string PromptField = "prompt";
     public const string OptionsField = "options";
+    public const string PortraitField = "portrait";
+    public const string SpeechField = "speech";
 
-    /// <summary>The parsed session and the spooled audio file, which the caller deletes once stored.</summary>
-    public async Task<(NewSession Session, string? SpoolPath)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Smaller than this, there is no face to animate.</summary>
+    private const int MinimumPortraitSide = 64;
+
+    /// <summary>The parsed session and the spooled files, which the caller deletes once stored.</summary>
+    public async Task<(NewSession Session, IReadOnlyList<string> SpoolPaths)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         var boundary = Boundary(request.ContentType);
@@ -32,6 +37,10 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
         SessionOptions? sessionOptions = null;
         string? spoolPath = null;
         AudioFormat? format = null;
+        string? portraitPath = null;
+        ImageFormat? portraitFormat = null;
+        string? speechPath = null;
+        AudioFormat? speechFormat = null;
         try
         {
             MultipartSection? section;
@@ -46,7 +55,7 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
                 switch (disposition.Name.Value)
                 {
                     case AudioField when spoolPath is null:
-                        (spoolPath, format) = await SpoolAudioAsync(section.Body, limits, cancellationToken);
+                        (spoolPath, format) = await SpoolAudioAsync(section.Body, limits, cancellationToken, "audio");
                         break;
                     case PromptField when prompt is null:
                         prompt = await ReadTextAsync(section.Body, limits.MaxPromptCharacters * 4, "prompt",
@@ -56,7 +65,13 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
                         sessionOptions = ParseOptions(await ReadTextAsync(section.Body, limits.MaxOptionsBytes, "options",
                             $"The options are limited to {limits.MaxOptionsBytes} bytes.", cancellationToken));
                         break;
-                    case AudioField or PromptField or OptionsField:
+                    case PortraitField when portraitPath is null:
+                        (portraitPath, portraitFormat) = await SpoolPortraitAsync(section.Body, limits, cancellationToken);
+                        break;
+                    case SpeechField when speechPath is null:
+                        (speechPath, speechFormat) = await SpoolAudioAsync(section.Body, limits, cancellationToken, "speech");
+                        break;
+                    case AudioField or PromptField or OptionsField or PortraitField or SpeechField:
                         throw UploadProblem.BadRequest("duplicate-field", $"The field '{disposition.Name.Value}' appears more than once.");
                     default:
                         // Unknown parts are drained and ignored, so clients may send more than this version reads.
@@ -77,27 +92,36 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
                     $"The prompt has {text.Length} characters; the limit is {limits.MaxPromptCharacters}.");
             }
 
-            if (spoolPath is null && prompt is null)
-            {
-                throw UploadProblem.BadRequest("no-input",
-                    "Send a voice prompt as the multipart file field 'audio', or a text prompt as the field 'prompt'.");
-            }
-
+            CheckCombination(spoolPath is not null, prompt is not null, portraitPath is not null, speechPath is not null, sessionOptions);
             if (spoolPath is not null)
             {
-                await ValidateAudioAsync(spoolPath, format!, limits, cancellationToken);
+                await ValidateAudioAsync(spoolPath, format!, limits, cancellationToken, "audio");
+            }
+
+            if (speechPath is not null)
+            {
+                await ValidateAudioAsync(speechPath, speechFormat!, limits, cancellationToken, "speech");
+            }
+
+            if (portraitPath is not null)
+            {
+                await ValidatePortraitAsync(portraitPath, portraitFormat!, cancellationToken);
             }
 
             var session = new NewSession(
                 prompt,
-                spoolPath is null ? null : new UploadedAudio(spoolPath, format!.ContentType, "input-audio"),
+                spoolPath is null ? null : new UploadedFile(spoolPath, "audio", format!.ContentType, "input-audio"),
                 sessionOptions ?? new SessionOptions(),
-                DeckardTelemetry.CurrentTraceParent());
-            return (session, spoolPath);
+                DeckardTelemetry.CurrentTraceParent(),
+                portraitPath is null ? null : new UploadedFile(portraitPath, "image", portraitFormat!.ContentType, "input-portrait"),
+                speechPath is null ? null : new UploadedFile(speechPath, "audio", speechFormat!.ContentType, "input-speech"));
+            return (session, new[] { spoolPath, portraitPath, speechPath }.OfType<string>().ToList());
         }
         catch
         {
             Delete(spoolPath);
+            Delete(portraitPath);
+            Delete(speechPath);
             throw;
         }
     }
@@ -145,7 +169,79 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
         }
     }
 
-    private static async Task<(string Path, AudioFormat Format)> SpoolAudioAsync(Stream body, UploadOptions limits, CancellationToken cancellationToken)
+    /// <summary>
+    /// Which inputs go together: a voice prompt ('audio') or a text prompt, or a lip-sync of your own speech
+    /// ('portrait' plus 'speech').
+    /// </summary>
+    private static void CheckCombination(bool audio, bool prompt, bool portrait, bool speech, SessionOptions? options)
+    {
+        if (speech || portrait)
+        {
+            if (!(speech && portrait))
+            {
+                throw UploadProblem.BadRequest("lipsync-incomplete",
+                    "A lip-sync session needs both a 'portrait' image and the 'speech' audio to animate it with.");
+            }
+
+            if (audio || prompt)
+            {
+                throw UploadProblem.BadRequest("lipsync-with-prompt",
+                    "A lip-sync session takes a 'portrait' and 'speech' only; send a question ('audio' or 'prompt') as its own session.");
+            }
+
+            if (options is { Lipsync: false } || options?.Intent is not null)
+            {
+                throw UploadProblem.BadRequest("lipsync-options",
+                    "A 'portrait' with 'speech' is a lip-sync session: leave out options.intent, and options.lipsync must not be false.");
+            }
+
+            return;
+        }
+
+        if (!audio && !prompt)
+        {
+            throw UploadProblem.BadRequest("no-input",
+                "Send a voice prompt as the multipart file field 'audio', or a text prompt as the field 'prompt' " +
+                "(or a 'portrait' image with 'speech' audio to lip-sync).");
+        }
+    }
+
+    private static async Task<(string Path, AudioFormat Format)> SpoolAudioAsync(
+        Stream body, UploadOptions limits, CancellationToken cancellationToken, string field)
+    {
+        var (path, header) = await SpoolAsync(body, limits.MaxAudioBytes, field, cancellationToken,
+            new UploadProblem(StatusCodes.Status413PayloadTooLarge, $"{field}-too-large", $"The {field} file is too large",
+                $"The {field} file is over the {limits.MaxAudioBytes / (1024 * 1024)} MB limit; send a shorter recording or compress it (e.g. WebM/Opus)."));
+        var format = AudioFormat.Sniff(header);
+        if (format is null)
+        {
+            Delete(path);
+            throw new UploadProblem(StatusCodes.Status415UnsupportedMediaType, $"{field}-unsupported", "The audio format is not supported",
+                $"The '{field}' file is not audio Deckard can use. Send WAV, WebM/Opus, Ogg, MP3, M4A or FLAC (recognised by content, not by file name).");
+        }
+
+        return (path, format);
+    }
+
+    private static async Task<(string Path, ImageFormat Format)> SpoolPortraitAsync(Stream body, UploadOptions limits, CancellationToken cancellationToken)
+    {
+        var (path, header) = await SpoolAsync(body, limits.MaxPortraitBytes, PortraitField, cancellationToken,
+            new UploadProblem(StatusCodes.Status413PayloadTooLarge, "portrait-too-large", "The portrait is too large",
+                $"The portrait is over the {limits.MaxPortraitBytes / (1024 * 1024)} MB limit; it is scaled to 512×512 anyway, so send a smaller image."));
+        var format = ImageFormat.Sniff(header);
+        if (format is null)
+        {
+            Delete(path);
+            throw new UploadProblem(StatusCodes.Status415UnsupportedMediaType, "portrait-unsupported", "The portrait format is not supported",
+                "The 'portrait' file is not an image Deckard can use. Send PNG, JPEG or WebP (recognised by content, not by file name).");
+        }
+
+        return (path, format);
+    }
+
+    /// <summary>Streams a part to a temporary file, counting bytes; returns the file and its first bytes.</summary>
+    private static async Task<(string Path, byte[] Header)> SpoolAsync(
+        Stream body, long maxBytes, string field, CancellationToken cancellationToken, UploadProblem tooLarge)
     {
         var path = Path.Combine(Path.GetTempPath(), $"deckard-upload-{Guid.NewGuid():N}");
         try
@@ -160,10 +256,9 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
                 while ((read = await ReadBodyAsync(body, buffer, cancellationToken)) > 0)
                 {
                     total += read;
-                    if (total > limits.MaxAudioBytes)
+                    if (total > maxBytes)
                     {
-                        throw new UploadProblem(StatusCodes.Status413PayloadTooLarge, "audio-too-large", "The audio file is too large",
-                            $"The audio file is over the {limits.MaxAudioBytes / (1024 * 1024)} MB limit; record a shorter prompt or compress it (e.g. WebM/Opus).");
+                        throw tooLarge;
                     }
 
                     if (headerLength < header.Length)
@@ -179,18 +274,30 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
 
             if (total == 0)
             {
-                throw UploadProblem.BadRequest("audio-empty", "The audio file is empty.");
+                throw UploadProblem.BadRequest($"{field}-empty", $"The {field} file is empty.");
             }
 
-            var format = AudioFormat.Sniff(header.AsSpan(0, headerLength))
-                ?? throw new UploadProblem(StatusCodes.Status415UnsupportedMediaType, "audio-unsupported", "The audio format is not supported",
-                    "The file is not audio Deckard can use. Send WAV, WebM/Opus, Ogg, MP3, M4A or FLAC (recognised by content, not by file name).");
-            return (path, format);
+            return (path, header[..headerLength]);
         }
         catch
         {
             Delete(path);
             throw;
+        }
+    }
+
+    private static async Task ValidatePortraitAsync(string path, ImageFormat format, CancellationToken cancellationToken)
+    {
+        var probe = await ImageProbe.ProbeAsync(path, cancellationToken);
+        if (!probe.IsValid)
+        {
+            throw UploadProblem.BadRequest("portrait-unreadable", $"The {format.Name} portrait could not be read: {probe.Problem}.");
+        }
+
+        if (Math.Min(probe.Width, probe.Height) < MinimumPortraitSide)
+        {
+            throw UploadProblem.BadRequest("portrait-too-small",
+                $"The portrait is {probe.Width}×{probe.Height}; a face needs at least {MinimumPortraitSide} pixels on its shorter side.");
         }
     }
 
@@ -206,17 +313,17 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
         }
     }
 
-    private static async Task ValidateAudioAsync(string path, AudioFormat format, UploadOptions limits, CancellationToken cancellationToken)
+    private static async Task ValidateAudioAsync(string path, AudioFormat format, UploadOptions limits, CancellationToken cancellationToken, string field)
     {
         var probe = await AudioProbe.ProbeAsync(path, format, cancellationToken);
         if (!probe.IsValid)
         {
-            throw UploadProblem.BadRequest("audio-unreadable", $"The {format.Name} audio could not be read: {probe.Problem}.");
+            throw UploadProblem.BadRequest($"{field}-unreadable", $"The {format.Name} {field} could not be read: {probe.Problem}.");
         }
 
         if (probe.Duration > limits.MaxAudioDuration)
         {
-            throw UploadProblem.BadRequest("audio-too-long",
+            throw UploadProblem.BadRequest($"{field}-too-long",
                 $"The recording is {probe.Duration.TotalSeconds:0} s long; the limit is {limits.MaxAudioDuration.TotalSeconds:0} s.");
         }
     }

@@ -11,6 +11,10 @@ public sealed class UploadOptions
     [Range(1024, 1L << 30)]
     public long MaxAudioBytes { get; set; } = 25 * 1024 * 1024;
 
+    /// <summary>A portrait is scaled down to StableAvatar's size; a phone photo fits comfortably.</summary>
+    [Range(1024, 1L << 30)]
+    public long MaxPortraitBytes { get; set; } = 15 * 1024 * 1024;
+
     [Range(typeof(TimeSpan), "00:00:01", "02:00:00")]
     public TimeSpan MaxAudioDuration { get; set; } = TimeSpan.FromMinutes(10);
 

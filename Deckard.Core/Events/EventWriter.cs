@@ -1,4 +1,3 @@
-using Deckard.Core.Sessions;
 using Deckard.Core.Storage;
 using Npgsql;
 
@@ -12,30 +11,45 @@ public static class EventWriter
 {
     public const string NotificationChannel = "deckard_events";
 
+    // One statement: next sequence number, the row, and the notification (delivered on commit).
+    private const string AppendSql = """
+        WITH next AS (
+            UPDATE sessions SET last_event_seq = last_event_seq + 1, updated_at = @now
+            WHERE id = @session
+            RETURNING last_event_seq),
+        inserted AS (
+            INSERT INTO events (session_id, seq, type, data, created_at)
+            SELECT @session, next.last_event_seq, @type, @data::jsonb, @now FROM next
+            RETURNING seq)
+        SELECT inserted.seq, pg_notify(@channel, @payload) FROM inserted
+        """;
+
     public static async Task<long> AppendAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, Guid sessionId, string type, object data,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // One round trip: next sequence number, the row, and the notification (delivered on commit).
-        await using var command = new NpgsqlCommand("""
-            WITH next AS (
-                UPDATE sessions SET last_event_seq = last_event_seq + 1, updated_at = @now
-                WHERE id = @session
-                RETURNING last_event_seq),
-            inserted AS (
-                INSERT INTO events (session_id, seq, type, data, created_at)
-                SELECT @session, next.last_event_seq, @type, @data::jsonb, @now FROM next
-                RETURNING seq)
-            SELECT inserted.seq, pg_notify(@channel, @payload) FROM inserted
-            """, connection, transaction);
-        command.Parameters.AddWithValue("session", sessionId);
-        command.Parameters.AddWithValue("type", type);
-        command.Parameters.AddWithValue("data", DeckardJson.Serialize(data));
-        command.Parameters.AddWithValue("now", now);
-        command.Parameters.AddWithValue("channel", NotificationChannel);
-        command.Parameters.AddWithValue("payload", sessionId.ToString("N"));
+        await using var command = new NpgsqlCommand(AppendSql, connection, transaction);
+        AddParameters(command.Parameters, sessionId, type, data, now);
         var seq = (long)(await command.ExecuteScalarAsync(cancellationToken)
             ?? throw new InvalidOperationException($"Session {sessionId} does not exist."));
         return seq;
+    }
+
+    /// <summary>The same append as a batch command, so several writes share one round trip.</summary>
+    public static NpgsqlBatchCommand Command(Guid sessionId, string type, object data, DateTimeOffset now)
+    {
+        var command = new NpgsqlBatchCommand(AppendSql);
+        AddParameters(command.Parameters, sessionId, type, data, now);
+        return command;
+    }
+
+    private static void AddParameters(NpgsqlParameterCollection parameters, Guid sessionId, string type, object data, DateTimeOffset now)
+    {
+        parameters.AddWithValue("session", sessionId);
+        parameters.AddWithValue("type", type);
+        parameters.AddWithValue("data", DeckardJson.Serialize(data));
+        parameters.AddWithValue("now", now);
+        parameters.AddWithValue("channel", NotificationChannel);
+        parameters.AddWithValue("payload", sessionId.ToString("N"));
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Deckard.Core.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,14 +7,15 @@ using StackExchange.Redis;
 namespace Deckard.Core.Queue;
 
 /// <summary>
-/// Moves due outbox rows to the Redis stream and marks them sent. Rows are locked with <c>SKIP LOCKED</c>, so any
-/// number of relays (one per Api and Workers process) share the work; a row is marked sent only after <c>XADD</c>
-/// succeeded, so a job accepted while Redis is down waits here and goes out once Redis is back (at-least-once).
+/// The outbox's safety net: sweeps for rows that are due and unsent (scheduled retries, and rows whose writer could
+/// not publish them straight after its commit), publishes them and marks them sent. Rows are locked with
+/// <c>SKIP LOCKED</c>, so any number of relays (one per Api and Workers process) share the work; a row is marked sent
+/// only after <c>XADD</c> succeeded, so a job accepted while Redis is down waits here and goes out once Redis is back
+/// (at-least-once).
 /// </summary>
 public sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
-    IConnectionMultiplexer redis,
-    OutboxSignal signal,
+    OutboxPublisher publisher,
     IOptions<QueueOptions> options,
     TimeProvider timeProvider,
     ILogger<OutboxRelay> logger) : BackgroundService
@@ -53,7 +52,7 @@ public sealed partial class OutboxRelay(
 
             try
             {
-                await signal.WaitAsync(options.Value.RelaySweepInterval, stoppingToken);
+                await Task.Delay(options.Value.RelaySweepInterval, timeProvider, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -91,23 +90,8 @@ public sealed partial class OutboxRelay(
             return 0;
         }
 
-        var database = redis.GetDatabase();
-        foreach (var message in due)
-        {
-            using var activity = DeckardTelemetry.Queue.StartActivity(
-                $"send {queue.StreamName}", ActivityKind.Producer, DeckardTelemetry.ParentFrom(message.TraceParent));
-            activity?.SetTag("messaging.system", "redis");
-            activity?.SetTag("messaging.operation.type", "send");
-            activity?.SetTag("messaging.destination.name", queue.StreamName);
-            activity?.SetTag("deckard.session.id", message.SessionId);
-            activity?.SetTag("deckard.step", message.Step);
-            // The entry carries the publish span's context, so the consumer's span is its child.
-            var published = message with { TraceParent = activity?.Id ?? message.TraceParent };
-            var id = await database.StreamAddAsync(
-                queue.StreamName, published.ToEntries(), maxLength: queue.MaxStreamLength, useApproximateMaxLength: true);
-            activity?.SetTag("messaging.message.id", id.ToString());
-        }
-
+        // Marked sent only after XADD succeeded: a failure leaves the rows for the next sweep.
+        await publisher.PublishAsync(due);
         await using (var mark = new NpgsqlCommand("UPDATE outbox SET sent_at = @now WHERE id = ANY(@ids)", connection, transaction))
         {
             mark.Parameters.AddWithValue("now", timeProvider.GetUtcNow());
@@ -116,7 +100,6 @@ public sealed partial class OutboxRelay(
         }
 
         await transaction.CommitAsync(cancellationToken);
-        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(queue.WakeChannel), due.Count);
         return due.Count;
     }
 

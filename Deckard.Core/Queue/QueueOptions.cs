@@ -38,7 +38,7 @@ public sealed class QueueOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often the relay looks for outbox rows nobody signalled (Redis was down, a retry came due).</summary>
+    /// <summary>How often the relay looks for due outbox rows (a retry came due, or a row's writer could not publish it).</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan RelaySweepInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 

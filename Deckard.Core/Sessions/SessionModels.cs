@@ -3,10 +3,25 @@ using Deckard.Core.Steps;
 
 namespace Deckard.Core.Sessions;
 
-/// <summary>A validated new session: the audio was checked and spooled to a file, the prompt and options parsed.</summary>
-public sealed record NewSession(string? Prompt, UploadedAudio? Audio, SessionOptions Options, string? TraceParent);
+/// <summary>A validated new session: the uploads were checked and spooled to files, the prompt and options parsed.</summary>
+/// <remarks>
+/// <see cref="Audio"/> is a voice prompt (transcribed, then routed); <see cref="Portrait"/> with <see cref="Speech"/>
+/// asks for that speech lip-synced onto that portrait.
+/// </remarks>
+public sealed record NewSession(
+    string? Prompt, UploadedFile? Audio, SessionOptions Options, string? TraceParent, UploadedFile? Portrait = null, UploadedFile? Speech = null)
+{
+    /// <summary>The files stored as the session's first artifacts.</summary>
+    public IEnumerable<UploadedFile> Uploads => new[] { Audio, Portrait, Speech }.OfType<UploadedFile>();
 
-public sealed record UploadedAudio(string Path, string ContentType, string Role);
+    public string FirstStep => Speech is not null ? StepNames.Lipsync : Audio is not null ? StepNames.Transcribe : StepNames.Classify;
+
+    /// <summary>What the session started from, as <c>session.created</c> says.</summary>
+    public string InputKind => Speech is not null ? "portrait+speech" : Audio is not null ? "audio" : "prompt";
+}
+
+/// <summary>An upload spooled to <paramref name="Path"/>, stored as an artifact of <paramref name="Kind"/> and <paramref name="Role"/>.</summary>
+public sealed record UploadedFile(string Path, string Kind, string ContentType, string Role);
 
 public sealed record SessionView(
     Guid Id,

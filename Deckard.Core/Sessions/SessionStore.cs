@@ -8,64 +8,83 @@ using Npgsql;
 namespace Deckard.Core.Sessions;
 
 /// <summary>Sessions as the API creates, reads, lists and cancels them.</summary>
-public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxSignal outbox, TimeProvider timeProvider)
+public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher publisher, TimeProvider timeProvider)
 {
     /// <summary>
     /// The session, its uploaded audio, its first step, its <c>session.created</c> event and the outbox row, in one
     /// transaction: a session that exists will run, even if Redis is down right now.
     /// </summary>
-    public async Task<Guid> CreateAsync(NewSession session, CancellationToken cancellationToken)
+    /// <returns>The new session as <see cref="GetAsync"/> would read it, built without reading it back.</returns>
+    public async Task<SessionView> CreateAsync(NewSession session, CancellationToken cancellationToken)
     {
+        // PostgreSQL keeps microseconds: the returned view matches what a later read gives.
         var now = timeProvider.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % 10));
         var id = Guid.CreateVersion7(now);
+        var firstStep = session.FirstStep;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var insert = new NpgsqlCommand("""
+        // One round trip for every row, then the commit.
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var insert = new NpgsqlBatchCommand("""
             INSERT INTO sessions (id, status, prompt, options, created_at, updated_at)
             VALUES (@id, 'queued', @prompt, @options::jsonb, @now, @now)
-            """, connection, transaction))
-        {
-            insert.Parameters.AddWithValue("id", id);
-            insert.Parameters.AddWithValue("prompt", (object?)session.Prompt ?? DBNull.Value);
-            insert.Parameters.AddWithValue("options", DeckardJson.Serialize(session.Options));
-            insert.Parameters.AddWithValue("now", now);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
+            """);
+        insert.Parameters.AddWithValue("id", id);
+        insert.Parameters.AddWithValue("prompt", (object?)session.Prompt ?? DBNull.Value);
+        insert.Parameters.AddWithValue("options", DeckardJson.Serialize(session.Options));
+        insert.Parameters.AddWithValue("now", now);
+        batch.BatchCommands.Add(insert);
 
-        if (session.Audio is { } audio)
+        var uploads = new List<FileStream>();
+        var artifacts = new List<ArtifactView>();
+        long outboxId;
+        try
         {
-            await using var file = File.OpenRead(audio.Path);
-            await using var artifact = new NpgsqlCommand("""
-                INSERT INTO artifacts (id, session_id, kind, role, content_type, size_bytes, data, created_at)
-                VALUES (@id, @session, 'audio', @role, @type, @size, @data, @now)
-                """, connection, transaction);
-            artifact.Parameters.AddWithValue("id", Guid.CreateVersion7(now));
-            artifact.Parameters.AddWithValue("session", id);
-            artifact.Parameters.AddWithValue("role", audio.Role);
-            artifact.Parameters.AddWithValue("type", audio.ContentType);
-            artifact.Parameters.AddWithValue("size", file.Length);
-            // Npgsql streams a Stream parameter to the server: the upload is never whole in memory.
-            artifact.Parameters.Add(new NpgsqlParameter("data", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = file, Size = (int)file.Length });
-            artifact.Parameters.AddWithValue("now", now);
-            await artifact.ExecuteNonQueryAsync(cancellationToken);
-        }
+            foreach (var upload in session.Uploads)
+            {
+                var file = File.OpenRead(upload.Path);
+                uploads.Add(file);
+                var artifact = new NpgsqlBatchCommand("""
+                    INSERT INTO artifacts (id, session_id, kind, role, content_type, size_bytes, data, created_at)
+                    VALUES (@id, @session, @kind, @role, @type, @size, @data, @now)
+                    """);
+                var artifactId = Guid.CreateVersion7(now);
+                artifacts.Add(new ArtifactView(artifactId, upload.Kind, upload.Role, upload.ContentType, file.Length, now));
+                artifact.Parameters.AddWithValue("id", artifactId);
+                artifact.Parameters.AddWithValue("session", id);
+                artifact.Parameters.AddWithValue("kind", upload.Kind);
+                artifact.Parameters.AddWithValue("role", upload.Role);
+                artifact.Parameters.AddWithValue("type", upload.ContentType);
+                artifact.Parameters.AddWithValue("size", file.Length);
+                // Npgsql streams a Stream parameter to the server: the upload is never whole in memory.
+                artifact.Parameters.Add(new NpgsqlParameter("data", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = file, Size = (int)file.Length });
+                artifact.Parameters.AddWithValue("now", now);
+                batch.BatchCommands.Add(artifact);
+            }
 
-        var firstStep = session.Audio is null ? StepNames.Classify : StepNames.Transcribe;
-        await using (var step = new NpgsqlCommand(
-            "INSERT INTO steps (session_id, name, state, created_at) VALUES (@session, @step, 'pending', @now)", connection, transaction))
-        {
+            var step = new NpgsqlBatchCommand("INSERT INTO steps (session_id, name, state, created_at) VALUES (@session, @step, 'pending', @now)");
             step.Parameters.AddWithValue("session", id);
             step.Parameters.AddWithValue("step", firstStep);
             step.Parameters.AddWithValue("now", now);
-            await step.ExecuteNonQueryAsync(cancellationToken);
+            batch.BatchCommands.Add(step);
+            batch.BatchCommands.Add(EventWriter.Command(id, EventTypes.SessionCreated,
+                new { sessionId = id, status = SessionStatus.Queued, input = session.InputKind, firstStep }, now));
+            batch.BatchCommands.Add(OutboxWriter.Command(id, firstStep, session.TraceParent, now, now));
+            outboxId = await OutboxWriter.ExecuteAsync(batch, cancellationToken);
+        }
+        finally
+        {
+            foreach (var file in uploads)
+            {
+                await file.DisposeAsync();
+            }
         }
 
-        await EventWriter.AppendAsync(connection, transaction, id, EventTypes.SessionCreated,
-            new { sessionId = id, status = SessionStatus.Queued, input = session.Audio is null ? "prompt" : "audio", firstStep }, now, cancellationToken);
-        await OutboxWriter.EnqueueAsync(connection, transaction, id, firstStep, session.TraceParent, now, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        outbox.Notify();
-        return id;
+        await publisher.PublishCommittedAsync(connection, new StepMessage(id, firstStep, session.TraceParent, outboxId), cancellationToken);
+        return new SessionView(id, SessionStatus.Queued, session.Prompt, null, null, null, session.Options, null, now, now, null,
+            [new StepView(firstStep, "pending", 0, null, null, null, null)], artifacts);
     }
 
     public async Task<SessionView?> GetAsync(Guid id, CancellationToken cancellationToken)

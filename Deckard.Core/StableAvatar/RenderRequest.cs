@@ -1,10 +1,14 @@
 namespace Deckard.Core.StableAvatar;
 
 /// <summary>A portrait and the speech to lip-sync onto it (both files prepared for StableAvatar), and where to write the video.</summary>
-public sealed record RenderRequest(string ImagePath, string AudioPath, string OutputPath, IReadOnlyDictionary<string, string>? Parameters = null);
+public sealed record RenderRequest(
+    string ImagePath, string AudioPath, string OutputPath, IReadOnlyDictionary<string, string>? Parameters = null, TimeSpan? AudioDuration = null);
 
 /// <summary>A finished render: the video on disk, the seed StableAvatar used, and how many submissions it took.</summary>
 public sealed record RenderResult(string VideoPath, string? Seed, int Submissions, int HttpRequests);
 
-/// <summary>Where a render is, for the browser: queued, uploading, rendering (with heartbeats), downloading.</summary>
-public sealed record RenderProgress(string Stage, int Submission, TimeSpan Elapsed);
+/// <summary>
+/// Where a render is, for the browser: uploading, queued, rendering (again on each heartbeat), downloading; with the
+/// time since the render started and, once the parameters are known, the cost model's estimate of its whole length.
+/// </summary>
+public sealed record RenderProgress(string Stage, int Submission, TimeSpan Elapsed, TimeSpan? Estimate = null);

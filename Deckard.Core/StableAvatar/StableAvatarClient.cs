@@ -46,20 +46,21 @@ public sealed partial class StableAvatarClient(
         var image = await gradio.UploadAsync(app, request.ImagePath, cancellationToken);
         var audio = await gradio.UploadAsync(app, request.AudioPath, cancellationToken);
         var data = BuildData(app, image, Path.GetFileName(request.ImagePath), audio, Path.GetFileName(request.AudioPath), request.Parameters);
+        TimeSpan? estimate = request.AudioDuration is { } duration ? RenderEstimate.Of(app, data, duration, options.Value.Cost) : null;
 
         var losses = new List<string>();
         for (var submission = 1; submission <= budget; submission++)
         {
-            progress?.Report(new RenderProgress("queued", submission, Elapsed(started)));
+            progress?.Report(new RenderProgress("queued", submission, Elapsed(started), estimate));
             var eventId = await gradio.SubmitAsync(app, data, cancellationToken);
-            progress?.Report(new RenderProgress("rendering", submission, Elapsed(started)));
+            progress?.Report(new RenderProgress("rendering", submission, Elapsed(started), estimate));
             var outcome = await gradio.ReadResultAsync(
-                app, eventId, () => progress?.Report(new RenderProgress("rendering", submission, Elapsed(started))), cancellationToken);
+                app, eventId, () => progress?.Report(new RenderProgress("rendering", submission, Elapsed(started), estimate)), cancellationToken);
             switch (outcome)
             {
                 case GradioOutcome.Completed completed:
                     var (videoPath, seed) = ReadOutput(completed.Data);
-                    progress?.Report(new RenderProgress("downloading", submission, Elapsed(started)));
+                    progress?.Report(new RenderProgress("downloading", submission, Elapsed(started), estimate));
                     await gradio.DownloadAsync(app, videoPath, request.OutputPath, cancellationToken);
                     return new RenderResult(request.OutputPath, seed, submission, 0);
                 case GradioOutcome.Failed { Message: null }:

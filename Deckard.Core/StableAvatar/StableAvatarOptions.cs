@@ -45,4 +45,35 @@ public sealed class StableAvatarOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan CircuitBreakerOpenFor { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The side of the square portrait sent to StableAvatar (it was trained on 512×512).</summary>
+    [Range(256, 2048)]
+    public int PortraitSize { get; set; } = 512;
+
+    /// <summary>Speech shorter than this is refused; between this and one generation window it is padded with silence.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan MinimumSpeech { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest speech rendered: render time grows with it, minutes of GPU time per minute of speech.</summary>
+    [Range(typeof(TimeSpan), "00:00:04", "00:30:00")]
+    public TimeSpan MaximumSpeech { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The cost model behind the ETA in <c>lipsync.progress</c>.</summary>
+    public RenderCostOptions Cost { get; set; } = new();
+}
+
+/// <summary>
+/// StableAvatar's render time at 512×512 on an RTX 4090: a fixed setup plus a cost per sampling step and window.
+/// <see cref="Scale"/> multiplies it, for slower GPUs or for the local stand-in (set it to the stand-in's time scale).
+/// </summary>
+public sealed class RenderCostOptions
+{
+    [Range(0, 600)]
+    public double SetupSeconds { get; set; } = 5;
+
+    [Range(0, 600)]
+    public double SecondsPerStepWindow { get; set; } = 1.4;
+
+    [Range(0, 100)]
+    public double Scale { get; set; } = 1;
 }

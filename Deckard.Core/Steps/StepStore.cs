@@ -11,30 +11,33 @@ namespace Deckard.Core.Steps;
 /// The step lifecycle in PostgreSQL. Every change is one transaction, guarded on the attempt that claimed the step,
 /// so a run that was overtaken (reclaimed by another worker, or its session cancelled) changes nothing.
 /// </summary>
-public sealed class StepStore(NpgsqlDataSource dataSource, OutboxSignal outbox, TimeProvider timeProvider)
+public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publisher, TimeProvider timeProvider)
 {
     public async Task<StepClaim> ClaimAsync(Guid sessionId, string stepName, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The claim also reads what the step works on, so a run costs one round trip before the commit.
         await using var claim = new NpgsqlCommand("""
             WITH previous AS (
-                SELECT steps.state FROM steps JOIN sessions ON sessions.id = steps.session_id
+                SELECT steps.state, sessions.prompt, sessions.transcript, sessions.options::text AS options
+                FROM steps JOIN sessions ON sessions.id = steps.session_id
                 WHERE steps.session_id = @session AND steps.name = @step
                   AND steps.state IN ('pending', 'running') AND sessions.status IN ('queued', 'running')
                 FOR UPDATE OF steps, sessions)
             UPDATE steps SET state = 'running', attempts = attempts + 1, started_at = COALESCE(started_at, @now)
             FROM previous
             WHERE steps.session_id = @session AND steps.name = @step
-            RETURNING steps.attempts, previous.state, steps.input::text
+            RETURNING steps.attempts, previous.state, steps.input::text, previous.prompt, previous.transcript, previous.options
             """, connection, transaction);
         claim.Parameters.AddWithValue("session", sessionId);
         claim.Parameters.AddWithValue("step", stepName);
         claim.Parameters.AddWithValue("now", now);
         int attempt;
         string previousState;
-        string? input;
+        string? input, prompt, transcript;
+        SessionOptions options;
         await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken))
@@ -45,37 +48,28 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxSignal outbox, 
             attempt = reader.GetInt32(0);
             previousState = reader.GetString(1);
             input = reader.IsDBNull(2) ? null : reader.GetString(2);
+            prompt = reader.IsDBNull(3) ? null : reader.GetString(3);
+            transcript = reader.IsDBNull(4) ? null : reader.GetString(4);
+            options = JsonSerializer.Deserialize<SessionOptions>(reader.GetString(5), DeckardJson.Options) ?? new SessionOptions();
         }
 
         // A reclaimed run (a worker died mid-step) continues silently; a first run or a scheduled retry is announced.
         if (previousState == "pending")
         {
-            await using var running = new NpgsqlCommand(
-                "UPDATE sessions SET status = 'running' WHERE id = @session AND status = 'queued'", connection, transaction);
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            var running = new NpgsqlBatchCommand("UPDATE sessions SET status = 'running' WHERE id = @session AND status = 'queued'");
             running.Parameters.AddWithValue("session", sessionId);
-            await running.ExecuteNonQueryAsync(cancellationToken);
-            await EventWriter.AppendAsync(connection, transaction, sessionId, EventTypes.StepStarted,
-                new { step = stepName, attempt }, now, cancellationToken);
-        }
-
-        await using var load = new NpgsqlCommand(
-            "SELECT prompt, transcript, options::text FROM sessions WHERE id = @session", connection, transaction);
-        load.Parameters.AddWithValue("session", sessionId);
-        string? prompt, transcript;
-        SessionOptions options;
-        await using (var reader = await load.ExecuteReaderAsync(cancellationToken))
-        {
-            await reader.ReadAsync(cancellationToken);
-            prompt = reader.IsDBNull(0) ? null : reader.GetString(0);
-            transcript = reader.IsDBNull(1) ? null : reader.GetString(1);
-            options = JsonSerializer.Deserialize<SessionOptions>(reader.GetString(2), DeckardJson.Options) ?? new SessionOptions();
+            batch.BatchCommands.Add(running);
+            batch.BatchCommands.Add(EventWriter.Command(sessionId, EventTypes.StepStarted, new { step = stepName, attempt }, now));
+            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         JsonElement? inputElement = input is null ? null : ParseJson(input);
         return new StepClaim.Claimed(new StepContext(
             sessionId, stepName, attempt, prompt, transcript, options, inputElement,
-            (role, token) => ReadArtifactAsync(sessionId, role, token)));
+            (role, token) => ReadArtifactAsync(sessionId, role, token),
+            (type, data, token) => ReportAsync(sessionId, stepName, attempt, type, data, token)));
     }
 
     /// <summary>Stores a successful run; false when the run was overtaken and nothing was stored.</summary>
@@ -106,46 +100,55 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxSignal outbox, 
             }
         }
 
-        await UpdateSessionAsync(connection, transaction, context.SessionId, result, cancellationToken);
+        // Artifacts first (each announced only if it was new), then every other write in one round trip.
         foreach (var artifact in result.Artifacts)
         {
             await InsertArtifactAsync(connection, transaction, context.SessionId, artifact, now, cancellationToken);
         }
 
-        foreach (var (type, data) in result.Events)
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (UpdateSessionCommand(context.SessionId, result) is { } update)
         {
-            await EventWriter.AppendAsync(connection, transaction, context.SessionId, type, data, now, cancellationToken);
+            batch.BatchCommands.Add(update);
         }
 
-        await EventWriter.AppendAsync(connection, transaction, context.SessionId, EventTypes.StepCompleted,
-            new { step = context.StepName, attempt = context.Attempt, usage = result.Usage }, now, cancellationToken);
+        foreach (var (type, data) in result.Events)
+        {
+            batch.BatchCommands.Add(EventWriter.Command(context.SessionId, type, data, now));
+        }
 
-        var enqueued = false;
+        batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.StepCompleted,
+            new { step = context.StepName, attempt = context.Attempt, usage = result.Usage }, now));
+
         if (result.Next is { } next)
         {
-            await using var insert = new NpgsqlCommand("""
+            var insert = new NpgsqlBatchCommand("""
                 INSERT INTO steps (session_id, name, state, input, created_at) VALUES (@session, @step, 'pending', @input::jsonb, @now)
                 ON CONFLICT (session_id, name) DO NOTHING
-                """, connection, transaction);
+                """);
             insert.Parameters.AddWithValue("session", context.SessionId);
             insert.Parameters.AddWithValue("step", next.Step);
             insert.Parameters.AddWithValue("input", next.Input is null ? (object)DBNull.Value : DeckardJson.Serialize(next.Input));
             insert.Parameters.AddWithValue("now", now);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-            await OutboxWriter.EnqueueAsync(connection, transaction, context.SessionId, next.Step, traceParent, now, now, cancellationToken);
-            enqueued = true;
+            batch.BatchCommands.Add(insert);
+            batch.BatchCommands.Add(OutboxWriter.Command(context.SessionId, next.Step, traceParent, now, now));
         }
         else
         {
-            await FinishSessionAsync(connection, transaction, context.SessionId, SessionStatus.Completed, null, now, cancellationToken);
-            await EventWriter.AppendAsync(connection, transaction, context.SessionId, EventTypes.SessionCompleted,
-                new { sessionId = context.SessionId }, now, cancellationToken);
+            batch.BatchCommands.Add(FinishSessionCommand(context.SessionId, SessionStatus.Completed, null, now));
+            batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.SessionCompleted, new { sessionId = context.SessionId }, now));
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        if (enqueued)
+        if (result.Next is { } enqueued)
         {
-            outbox.Notify();
+            var outboxId = await OutboxWriter.ExecuteAsync(batch, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            await publisher.PublishCommittedAsync(connection, new StepMessage(context.SessionId, enqueued.Step, traceParent, outboxId), cancellationToken);
+        }
+        else
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
         return true;
@@ -173,11 +176,18 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxSignal outbox, 
             }
         }
 
-        await EventWriter.AppendAsync(connection, transaction, context.SessionId, EventTypes.StepRetrying,
-            new { step = context.StepName, attempt = context.Attempt, retryInMs = (long)delay.TotalMilliseconds, reason }, now, cancellationToken);
-        await OutboxWriter.EnqueueAsync(connection, transaction, context.SessionId, context.StepName, traceParent, now + delay, now, cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                EventWriter.Command(context.SessionId, EventTypes.StepRetrying,
+                    new { step = context.StepName, attempt = context.Attempt, retryInMs = (long)delay.TotalMilliseconds, reason }, now),
+                OutboxWriter.Command(context.SessionId, context.StepName, traceParent, now + delay, now),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        // The relay publishes it when it comes due.
         await transaction.CommitAsync(cancellationToken);
-        outbox.Notify();
         return true;
     }
 
@@ -203,11 +213,16 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxSignal outbox, 
             }
         }
 
-        await EventWriter.AppendAsync(connection, transaction, context.SessionId, EventTypes.StepFailed,
-            new { step = context.StepName, attempt = context.Attempt, reason }, now, cancellationToken);
-        await FinishSessionAsync(connection, transaction, context.SessionId, SessionStatus.Failed, reason, now, cancellationToken);
-        await EventWriter.AppendAsync(connection, transaction, context.SessionId, EventTypes.SessionFailed,
-            new { sessionId = context.SessionId, reason }, now, cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                EventWriter.Command(context.SessionId, EventTypes.StepFailed, new { step = context.StepName, attempt = context.Attempt, reason }, now),
+                FinishSessionCommand(context.SessionId, SessionStatus.Failed, reason, now),
+                EventWriter.Command(context.SessionId, EventTypes.SessionFailed, new { sessionId = context.SessionId, reason }, now),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -216,6 +231,31 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxSignal outbox, 
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();
+    }
+
+    /// <summary>Appends a progress event while the run still holds its step (not overtaken, session not ended).</summary>
+    private async Task ReportAsync(Guid sessionId, string stepName, int attempt, string type, object data, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var holds = new NpgsqlCommand("""
+            SELECT 1 FROM steps JOIN sessions ON sessions.id = steps.session_id
+            WHERE steps.session_id = @session AND steps.name = @step AND steps.state = 'running' AND steps.attempts = @attempt
+              AND sessions.status = 'running'
+            FOR SHARE OF steps
+            """, connection, transaction))
+        {
+            holds.Parameters.AddWithValue("session", sessionId);
+            holds.Parameters.AddWithValue("step", stepName);
+            holds.Parameters.AddWithValue("attempt", attempt);
+            if (await holds.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                return;
+            }
+        }
+
+        await EventWriter.AppendAsync(connection, transaction, sessionId, type, data, timeProvider.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private async Task<StoredArtifact?> ReadArtifactAsync(Guid sessionId, string role, CancellationToken cancellationToken)
@@ -230,25 +270,24 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxSignal outbox, 
             : null;
     }
 
-    private static async Task UpdateSessionAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid sessionId, StepResult result, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand? UpdateSessionCommand(Guid sessionId, StepResult result)
     {
         if (result.Transcript is null && result.Intent is null)
         {
-            return;
+            return null;
         }
 
-        await using var update = new NpgsqlCommand("""
+        var update = new NpgsqlBatchCommand("""
             UPDATE sessions SET transcript = COALESCE(@transcript, transcript),
                                 intent = COALESCE(@intent, intent),
                                 intent_arguments = COALESCE(@arguments::jsonb, intent_arguments)
             WHERE id = @session
-            """, connection, transaction);
+            """);
         update.Parameters.AddWithValue("session", sessionId);
         update.Parameters.AddWithValue("transcript", (object?)result.Transcript ?? DBNull.Value);
         update.Parameters.AddWithValue("intent", (object?)result.Intent?.Intent ?? DBNull.Value);
         update.Parameters.AddWithValue("arguments", result.Intent is { } intent ? DeckardJson.Serialize(intent.Arguments) : DBNull.Value);
-        await update.ExecuteNonQueryAsync(cancellationToken);
+        return update;
     }
 
     internal static async Task InsertArtifactAsync(
@@ -276,15 +315,14 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxSignal outbox, 
         }
     }
 
-    private static async Task FinishSessionAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid sessionId, string status, string? error, DateTimeOffset now, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand FinishSessionCommand(Guid sessionId, string status, string? error, DateTimeOffset now)
     {
-        await using var finish = new NpgsqlCommand(
-            "UPDATE sessions SET status = @status, error = @error, finished_at = @now WHERE id = @session", connection, transaction);
+        var finish = new NpgsqlBatchCommand("UPDATE sessions SET status = @status, error = @error, finished_at = @now WHERE id = @session");
         finish.Parameters.AddWithValue("session", sessionId);
         finish.Parameters.AddWithValue("status", status);
         finish.Parameters.AddWithValue("error", (object?)error ?? DBNull.Value);
         finish.Parameters.AddWithValue("now", now);
-        await finish.ExecuteNonQueryAsync(cancellationToken);
+        return finish;
     }
 }
+

@@ -23,14 +23,15 @@ internal static class PipelineBenchmark
     public static async Task RunAsync(int sessions)
     {
         Console.WriteLine($"Pipeline benchmark: {sessions} sequential sessions for latency, {sessions * 3} for throughput, 1,000 SSE connections");
-        double redisFloor, postgresFloor;
-        List<double> latencies, stored, deliveries;
+        double redisFloor, postgresFloor, standInFloor;
+        List<double> latencies, stored, deliveries, queueHops;
         double throughputOne, throughputTwo, kibPerConnection;
         await using (var app = await StartAsync(replicas: 1))
         {
             redisFloor = await RedisRoundTripAsync(app.GetConnectionString("redis"));
             postgresFloor = await PostgresInsertAsync(app.GetConnectionString("postgres"));
-            (latencies, stored, deliveries) = await LatencyAsync(app, sessions);
+            standInFloor = await StandInResponseAsync(app);
+            (latencies, stored, deliveries, queueHops) = await LatencyAsync(app, sessions);
             throughputOne = await ThroughputAsync(app, sessions * 3);
             kibPerConnection = await SseMemoryAsync(app, 1000);
         }
@@ -44,9 +45,12 @@ internal static class PipelineBenchmark
         Console.WriteLine($"{"measure",-58} {"p50",10} {"p99",10}");
         Row("floor: raw Redis XADD -> XREADGROUP round trip (ms)", redisFloor, double.NaN);
         Row("floor: raw PostgreSQL single-row insert (ms)", postgresFloor, double.NaN);
+        Row("floor: the stand-in's routing Responses call (ms)", standInFloor, double.NaN);
         Row("accepted -> intent.classified stored (server clocks, ms)", Percentiles.Of(stored, 50), Percentiles.Of(stored, 99));
+        Row("  overhead: that minus the stand-in's call (ms)", Percentiles.Of(stored, 50) - standInFloor, double.NaN);
+        Row("  of which queue hop: session.created -> step.started (ms)", Percentiles.Of(queueHops, 50), Percentiles.Of(queueHops, 99));
         Row("accepted (202) -> intent.classified at the client (ms)", Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99));
-        Row("SSE delivery: event stored -> client has it (ms)", Percentiles.Of(deliveries, 50), Percentiles.Of(deliveries, 99));
+        Row($"SSE delivery: event stored -> client has it ({deliveries.Count} events, ms)", Percentiles.Of(deliveries, 50), Percentiles.Of(deliveries, 99));
         Console.WriteLine($"  latency p50 = {Percentiles.Of(latencies, 50) / redisFloor:0}x the Redis floor, {Percentiles.Of(latencies, 50) / postgresFloor:0}x the Postgres floor");
         Console.WriteLine($"{"sessions per second, 1 Workers replica",-58} {throughputOne,10:0.0}");
         Console.WriteLine($"{"sessions per second, 2 Workers replicas",-58} {throughputTwo,10:0.0}   ({throughputTwo / throughputOne:0.00}x)");
@@ -62,27 +66,31 @@ internal static class PipelineBenchmark
             Configuration = { ["Resources:workers:Replicas"] = replicas.ToString(CultureInfo.InvariantCulture) },
         });
 
-    private static async Task<(List<double> Latencies, List<double> Stored, List<double> Deliveries)> LatencyAsync(DeckardApplication app, int count)
+    private static async Task<(List<double> Latencies, List<double> Stored, List<double> Deliveries, List<double> QueueHops)> LatencyAsync(
+        DeckardApplication app, int count)
     {
         using var api = app.CreateHttpClient("api");
         var latencies = new List<double>();
         var stored = new List<double>();
         var deliveries = new List<double>();
+        var queueHops = new List<double>();
         for (var index = 0; index < count + 5; index++)
         {
             var id = await CreateAsync(api, $"Question {index}: what is the capital of Portugal?");
             var acceptedAt = DateTimeOffset.UtcNow;
-            var connectedAt = acceptedAt;
-            var events = await FollowAsync(api, id);
+            var (connectedAt, events) = await FollowAsync(api, id);
             if (index >= 5)
             {
                 // The pipeline's own part: from the stored session.created to the stored intent.classified.
-                stored.Add((events.Single(e => e.Type == "intent.classified").CreatedAt - events.Single(e => e.Type == "session.created").CreatedAt).TotalMilliseconds);
+                var created = events.Single(e => e.Type == "session.created").CreatedAt;
+                stored.Add((events.Single(e => e.Type == "intent.classified").CreatedAt - created).TotalMilliseconds);
+                queueHops.Add((events.First(e => e.Type == "step.started").CreatedAt - created).TotalMilliseconds);
             }
 
             foreach (var (type, createdAt, receivedAt) in events)
             {
-                if (createdAt > connectedAt)
+                // Push latency: only events stored after the stream was open (earlier ones come from its catch-up read).
+                if (createdAt > connectedAt && index >= 5)
                 {
                     deliveries.Add((receivedAt - createdAt).TotalMilliseconds);
                 }
@@ -95,7 +103,7 @@ internal static class PipelineBenchmark
             }
         }
 
-        return (latencies, stored, deliveries);
+        return (latencies, stored, deliveries, queueHops);
     }
 
     private static async Task<double> ThroughputAsync(DeckardApplication app, int count)
@@ -224,6 +232,37 @@ internal static class PipelineBenchmark
         return Percentiles.Of(samples, 50);
     }
 
+    /// <summary>What the classify step's model call costs by itself: the same kind of request, straight to the stand-in.</summary>
+    private static async Task<double> StandInResponseAsync(DeckardApplication app)
+    {
+        using var openai = app.CreateHttpClient("openai-mock");
+        openai.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OpenAIResource.StandInKey);
+        var request = new
+        {
+            model = "gpt-5-mini",
+            input = "What is the capital of Portugal?",
+            tool_choice = "required",
+            tools = new[]
+            {
+                new { type = "function", name = "answer_with_web_search", description = "Answer with web search.", parameters = new { type = "object", properties = new { query = new { type = "string" } }, required = new[] { "query" } } },
+            },
+        };
+        var samples = new List<double>();
+        for (var index = 0; index < 120; index++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            using var response = await openai.PostAsJsonAsync(new Uri("/v1/responses", UriKind.Relative), request);
+            response.EnsureSuccessStatusCode();
+            _ = await response.Content.ReadAsByteArrayAsync();
+            if (index >= 20)
+            {
+                samples.Add(stopwatch.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        return Percentiles.Of(samples, 50);
+    }
+
     private static async Task<Guid> CreateAsync(HttpClient api, string prompt)
     {
         using var content = new MultipartFormDataContent { { new StringContent(prompt), "prompt" } };
@@ -233,14 +272,20 @@ internal static class PipelineBenchmark
         return document.RootElement.GetProperty("id").GetGuid();
     }
 
-    /// <summary>Reads the stream to its end, stamping each event on arrival; the stored times are looked up afterwards.</summary>
-    private static async Task<List<(string Type, DateTimeOffset CreatedAt, DateTimeOffset ReceivedAt)>> FollowAsync(HttpClient api, Guid id)
+    /// <summary>
+    /// Reads the stream to its end, stamping when it opened (the Api subscribes before it sends the headers) and each
+    /// event on arrival; the stored times are looked up afterwards.
+    /// </summary>
+    private static async Task<(DateTimeOffset ConnectedAt, List<(string Type, DateTimeOffset CreatedAt, DateTimeOffset ReceivedAt)> Events)> FollowAsync(
+        HttpClient api, Guid id)
     {
+        DateTimeOffset connectedAt;
         var arrivals = new List<(long Id, string Type, DateTimeOffset ReceivedAt)>();
         using (var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/sessions/{id}/events", UriKind.Relative)))
         {
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
             using var response = await api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            connectedAt = DateTimeOffset.UtcNow;
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
             long eventId = 0;
             string? type = null;
@@ -266,6 +311,6 @@ internal static class PipelineBenchmark
         using var stored = await api.SendAsync(json);
         var createdAt = (await stored.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()
             .ToDictionary(e => e.GetProperty("id").GetInt64(), e => e.GetProperty("createdAt").GetDateTimeOffset());
-        return [.. arrivals.Select(arrival => (arrival.Type, createdAt[arrival.Id], arrival.ReceivedAt))];
+        return (connectedAt, [.. arrivals.Select(arrival => (arrival.Type, createdAt[arrival.Id], arrival.ReceivedAt))]);
     }
 }

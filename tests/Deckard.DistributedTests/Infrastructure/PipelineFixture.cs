@@ -48,6 +48,14 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
         }
 
         App.Resources.OfType<ProjectResource>().Single(p => p.Name == "api").Environment["Uploads__MaxAudioDuration"] = "00:00:20";
+        // The workers' StableAvatar client at the stand-in's pace: a silent stream is dead after 2 s, safe retries
+        // come quickly, and the circuit stays closed across tests that fail renders on purpose.
+        var workers = App.Resources.OfType<ProjectResource>().Single(p => p.Name == "workers");
+        workers.Environment["StableAvatar__IdleTimeout"] = "00:00:02";
+        workers.Environment["StableAvatar__RetryBaseDelay"] = "00:00:00.100";
+        workers.Environment["StableAvatar__RetryMaxDelay"] = "00:00:00.500";
+        workers.Environment["StableAvatar__CircuitBreakerFailures"] = "100";
+        workers.Environment["StableAvatar__Cost__Scale"] = "0.001";
         // Renders in milliseconds, heartbeats every 200 ms: the client's watchdog and budget are exercised in seconds.
         var runpod = App.Resources.OfType<ProjectResource>().Single(p => p.Name == "runpod-mock");
         runpod.Environment["RunPodMock__CostModel__TimeScale"] = "0.001";

@@ -20,6 +20,14 @@ public sealed class SessionsClient(HttpClient api)
             content.Add(file, "audio", fileName);
         }, options);
 
+    /// <summary>A lip-sync session: this portrait animated with this speech.</summary>
+    public Task<HttpResponseMessage> CreateLipsyncAsync(byte[] portrait, byte[] speech, string? options = null) =>
+        PostAsync(content =>
+        {
+            content.Add(new ByteArrayContent(portrait), "portrait", "portrait.png");
+            content.Add(new ByteArrayContent(speech), "speech", "speech.wav");
+        }, options);
+
     public async Task<Guid> CreatedIdAsync(HttpResponseMessage response)
     {
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);

@@ -1,0 +1,167 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Deckard.Core.Media;
+using Deckard.Core.Sessions;
+using Deckard.Core.StableAvatar;
+using Deckard.Core.Steps;
+using Microsoft.Extensions.Options;
+
+namespace Deckard.Workers.Steps;
+
+/// <summary>
+/// A portrait and speech → StableAvatar → the talking-avatar MP4 as the session's <c>video</c> artifact. The inputs
+/// are prepared first (speech as 16 kHz mono WAV, padded to one generation window; the portrait cropped square at
+/// the trained size), and <c>lipsync.progress</c> events follow the render: uploading, queued, rendering (elapsed
+/// time and the cost model's ETA), downloading.
+/// </summary>
+public sealed partial class LipsyncStep(IServiceProvider services, IOptions<StableAvatarOptions> options, ILogger<LipsyncStep> logger) : IStep
+{
+    public const string InputPortraitRole = "input-portrait";
+    public const string InputSpeechRole = "input-speech";
+    public const string VideoRole = "lipsync-video";
+
+    /// <summary>Heartbeats come every few seconds; the browser needs "still rendering" less often than that.</summary>
+    private static readonly TimeSpan RepeatedStageInterval = TimeSpan.FromSeconds(2);
+
+    public string Name => StepNames.Lipsync;
+
+    public async Task<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        // Later flows name their own artifacts (a generated portrait, a spoken answer); uploads are the default.
+        var portraitRole = InputRole(context.Input, "portrait") ?? InputPortraitRole;
+        var speechRole = InputRole(context.Input, "speech") ?? InputSpeechRole;
+        var portrait = await context.ReadArtifactAsync(portraitRole, cancellationToken)
+            ?? throw new StepFailedException("The session has no portrait to animate.");
+        var speech = await context.ReadArtifactAsync(speechRole, cancellationToken)
+            ?? throw new StepFailedException("The session has no speech to lip-sync.");
+
+        var settings = options.Value;
+        var folder = Directory.CreateTempSubdirectory("deckard-lipsync-");
+        try
+        {
+            var portraitIn = Path.Combine(folder.FullName, "portrait-upload");
+            var speechIn = Path.Combine(folder.FullName, "speech-upload");
+            await File.WriteAllBytesAsync(portraitIn, portrait.Data, cancellationToken);
+            await File.WriteAllBytesAsync(speechIn, speech.Data, cancellationToken);
+
+            var image = Path.Combine(folder.FullName, "portrait.png");
+            var audio = Path.Combine(folder.FullName, "speech.wav");
+            TimeSpan duration;
+            try
+            {
+                await MediaPreparation.PreparePortraitAsync(portraitIn, image, settings.PortraitSize, cancellationToken);
+                // A little past one window: audio exactly one window long can make StableAvatar loop without end.
+                var window = MediaPreparation.MinimumWindow() + TimeSpan.FromSeconds(0.2);
+                duration = await MediaPreparation.PrepareSpeechAsync(
+                    speechIn, audio, window, settings.MinimumSpeech, settings.MaximumSpeech, cancellationToken);
+            }
+            catch (MediaPreparationException exception)
+            {
+                throw new StepFailedException(exception.Message, isTransient: false, exception);
+            }
+
+            var output = Path.Combine(folder.FullName, "lipsync.mp4");
+            RenderResult result;
+            var reporter = new ProgressReporter(context, logger);
+            try
+            {
+                // Resolved per run: the client holds a typed HttpClient, which must not live as long as this singleton.
+                var stableAvatar = services.GetRequiredService<StableAvatarClient>();
+                result = await stableAvatar.RenderAsync(
+                    new RenderRequest(image, audio, output, AudioDuration: duration), reporter, cancellationToken);
+            }
+            catch (StableAvatarException exception)
+            {
+                // Final for this session: the client already spent its safe retries and its submission budget (and
+                // an open circuit means the pod is down), so retrying the step would only multiply GPU submissions.
+                throw new StepFailedException(exception.Message, isTransient: false, exception);
+            }
+            finally
+            {
+                await reporter.DisposeAsync();
+            }
+
+            var video = await File.ReadAllBytesAsync(result.VideoPath, cancellationToken);
+            LogRendered(logger, context.SessionId, duration.TotalSeconds, video.Length, result.Submissions, result.HttpRequests);
+            return new StepResult
+            {
+                Artifacts = [new NewArtifact("video", VideoRole, "video/mp4", video)],
+                Output = new
+                {
+                    durationSeconds = Math.Round(duration.TotalSeconds, 3),
+                    sizeBytes = video.Length,
+                    seed = result.Seed,
+                    submissions = result.Submissions,
+                    httpRequests = result.HttpRequests,
+                },
+            };
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static string? InputRole(JsonElement? input, string name) =>
+        input is { ValueKind: JsonValueKind.Object } value && value.TryGetProperty(name, out var role) && role.ValueKind == JsonValueKind.String
+            ? role.GetString()
+            : null;
+
+    /// <summary>
+    /// Writes <c>lipsync.progress</c> events in order, off the render's path: a slow database never stalls the result
+    /// stream's reader. A stage is always written; the same stage again (a heartbeat) at most every couple of seconds.
+    /// </summary>
+    private sealed class ProgressReporter : IProgress<RenderProgress>, IAsyncDisposable
+    {
+        private readonly Channel<RenderProgress> _pending = Channel.CreateUnbounded<RenderProgress>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly Task _writer;
+
+        public ProgressReporter(StepContext context, ILogger logger) => _writer = WriteAsync(context, logger);
+
+        public void Report(RenderProgress value) => _pending.Writer.TryWrite(value);
+
+        public async ValueTask DisposeAsync()
+        {
+            _pending.Writer.TryComplete();
+            await _writer;
+        }
+
+        private async Task WriteAsync(StepContext context, ILogger logger)
+        {
+            string? lastStage = null;
+            var lastWritten = TimeSpan.MinValue;
+            await foreach (var progress in _pending.Reader.ReadAllAsync())
+            {
+                if (progress.Stage == lastStage && progress.Elapsed - lastWritten < RepeatedStageInterval)
+                {
+                    continue;
+                }
+
+                lastStage = progress.Stage;
+                lastWritten = progress.Elapsed;
+                try
+                {
+                    await context.ReportAsync(EventTypes.LipsyncProgress, new
+                    {
+                        stage = progress.Stage,
+                        submission = progress.Submission,
+                        elapsedMs = (long)progress.Elapsed.TotalMilliseconds,
+                        estimatedTotalMs = progress.Estimate is { } estimate ? (long?)estimate.TotalMilliseconds : null,
+                        etaMs = progress.Estimate is { } total ? (long?)Math.Max(0, (total - progress.Elapsed).TotalMilliseconds) : null,
+                    }, CancellationToken.None);
+                }
+                catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
+                {
+                    // Progress is a courtesy: the render goes on, and its result is stored with the step.
+                    LogProgressLost(logger, context.SessionId, exception.Message);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: lip-synced {Seconds:0.00} s of speech into {Bytes} bytes of video ({Submissions} submission(s), {Requests} HTTP requests)")]
+    private static partial void LogRendered(ILogger logger, Guid sessionId, double seconds, int bytes, int submissions, int requests);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: a lipsync.progress event could not be stored: {Reason}")]
+    private static partial void LogProgressLost(ILogger logger, Guid sessionId, string reason);
+}
