@@ -17,11 +17,19 @@ public static class MediaPreparation
     /// Converts <paramref name="input"/> to 16 kHz mono PCM WAV at <paramref name="output"/>. Speech shorter than
     /// <paramref name="minimum"/> is padded with silence when it is at least <paramref name="shortest"/> long, and
     /// refused otherwise; speech longer than <paramref name="maximum"/> is refused. Returns the prepared duration.
+    /// One ffmpeg run does it: the length is read from the converted samples and the padding is appended here,
+    /// since every ffmpeg or ffprobe start costs a noticeable part of the step.
     /// </summary>
     public static async Task<TimeSpan> PrepareSpeechAsync(
         string input, string output, TimeSpan minimum, TimeSpan shortest, TimeSpan maximum, CancellationToken cancellationToken)
     {
-        var duration = await DurationAsync(input, cancellationToken);
+        // Converting a little past the maximum is enough to know it is too long, without decoding an hour of audio.
+        var limit = (maximum + TimeSpan.FromSeconds(1)).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        await FfmpegAsync(cancellationToken,
+            "-i", input, "-map", "0:a:0", "-t", limit, "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le",
+            "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "wav", output);
+        var duration = await PcmWav.DurationAsync(output, cancellationToken)
+            ?? throw new MediaPreparationException("The speech could not be converted to 16 kHz mono WAV.");
         if (duration < shortest)
         {
             throw new MediaPreparationException(
@@ -31,14 +39,16 @@ public static class MediaPreparation
         if (duration > maximum)
         {
             throw new MediaPreparationException(
-                $"The speech is {duration.TotalSeconds:0} s long; lip-sync takes at most {maximum.TotalSeconds:0} s.");
+                $"The speech is over {maximum.TotalSeconds:0} s long; lip-sync takes at most {maximum.TotalSeconds:0} s.");
         }
 
-        var target = duration < minimum ? minimum : duration;
-        await FfmpegAsync(cancellationToken,
-            "-i", input, "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le",
-            "-af", $"apad=whole_dur={target.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}", output);
-        return target;
+        if (duration < minimum)
+        {
+            await PcmWav.PadAsync(output, minimum, cancellationToken);
+            return minimum;
+        }
+
+        return duration;
     }
 
     /// <summary>Crops the portrait to a centred square and scales it to <paramref name="size"/>×<paramref name="size"/> PNG.</summary>

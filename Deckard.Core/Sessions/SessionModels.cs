@@ -17,7 +17,7 @@ public sealed record NewSession(
     public string FirstStep => Speech is not null ? StepNames.Lipsync : Audio is not null ? StepNames.Transcribe : StepNames.Classify;
 
     /// <summary>What the session started from, as <c>session.created</c> says.</summary>
-    public string InputKind => Speech is not null ? "portrait+speech" : Audio is not null ? "audio" : "prompt";
+    public string InputKind => Speech is not null ? "portrait-and-speech" : Audio is not null ? "audio" : "prompt";
 }
 
 /// <summary>An upload spooled to <paramref name="Path"/>, stored as an artifact of <paramref name="Kind"/> and <paramref name="Role"/>.</summary>

@@ -11,6 +11,12 @@ public sealed class StableAvatarOptions
     [Required]
     public Uri BaseUrl { get; set; } = new("http://localhost:7860");
 
+    /// <summary>
+    /// Sent as <c>Authorization: Bearer</c> with every request, for a pod behind an authenticating proxy. RunPod's own
+    /// proxy needs none; keep it out of files (set <c>StableAvatar__AccessToken</c> in the environment).
+    /// </summary>
+    public string? AccessToken { get; set; }
+
     /// <summary>The Gradio endpoint; StableAvatar's is <c>/generate</c>.</summary>
     [Required]
     public string ApiName { get; set; } = "/generate";

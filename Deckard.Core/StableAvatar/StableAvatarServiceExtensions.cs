@@ -17,7 +17,14 @@ public static class StableAvatarServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; this client needs none of the defaults.
-        builder.Services.AddHttpClient<GradioClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
+        builder.Services.AddHttpClient<GradioClient>((serviceProvider, client) =>
+            {
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                if (serviceProvider.GetRequiredService<IOptions<StableAvatarOptions>>().Value.AccessToken is { Length: > 0 } token)
+                {
+                    client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                }
+            })
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         builder.Services.AddSingleton(serviceProvider =>

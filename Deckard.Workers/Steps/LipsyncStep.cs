@@ -49,11 +49,14 @@ public sealed partial class LipsyncStep(IServiceProvider services, IOptions<Stab
             TimeSpan duration;
             try
             {
-                await MediaPreparation.PreparePortraitAsync(portraitIn, image, settings.PortraitSize, cancellationToken);
+                // Both at once: each is one ffmpeg process, and they do not depend on each other.
+                var preparingPortrait = MediaPreparation.PreparePortraitAsync(portraitIn, image, settings.PortraitSize, cancellationToken);
                 // A little past one window: audio exactly one window long can make StableAvatar loop without end.
                 var window = MediaPreparation.MinimumWindow() + TimeSpan.FromSeconds(0.2);
-                duration = await MediaPreparation.PrepareSpeechAsync(
+                var preparingSpeech = MediaPreparation.PrepareSpeechAsync(
                     speechIn, audio, window, settings.MinimumSpeech, settings.MaximumSpeech, cancellationToken);
+                await Task.WhenAll(preparingPortrait, preparingSpeech);
+                duration = await preparingSpeech;
             }
             catch (MediaPreparationException exception)
             {

@@ -14,15 +14,23 @@ internal static class BenchmarkCommand
             case "pipeline":
                 await PipelineBenchmark.RunAsync(Option(args, "--sessions", 100));
                 break;
+            case "lipsync":
+                await LipsyncBenchmark.RunAsync(Option(args, "--sessions", 10), OptionDouble(args, "--time-scale", 0.01));
+                break;
             default:
                 Console.WriteLine("""
                     Deckard benchmarks (build in Release first; each prints figures beside a baseline measured in the same run):
                       apphost-startup [--runs N]   AppHost cold and warm start to all healthy, its memory, and shutdown time
                       pipeline [--sessions N]      session latency, throughput with 1 and 2 workers, SSE delivery and memory, beside Redis/Postgres floors
+                      lipsync [--sessions N] [--time-scale S]
+                                                   lip-sync step overhead for a 10 s clip beside the pod's job time, HTTP requests per job
                     """);
                 break;
         }
     }
+
+    private static double OptionDouble(string[] args, string name, double fallback) =>
+        args.SkipWhile(arg => arg != name).Skip(1).Select(value => double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(fallback);
 
     private static int Option(string[] args, string name, int fallback) =>
         args.SkipWhile(arg => arg != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);

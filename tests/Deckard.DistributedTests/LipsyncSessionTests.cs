@@ -56,7 +56,7 @@ public sealed class LipsyncSessionTests : IAsyncLifetime
         var events = await _pipeline.Sessions.WaitForEndAsync(id, TimeSpan.FromMinutes(2));
 
         Assert.Equal("session.completed", events[^1].Type);
-        Assert.Equal("portrait+speech", events[0].Data.GetProperty("input").GetString());
+        Assert.Equal("portrait-and-speech", events[0].Data.GetProperty("input").GetString());
         var stages = events.Where(e => e.Type == "lipsync.progress").Select(e => e.Data.GetProperty("stage").GetString()).Distinct().ToList();
         Assert.Equal(["uploading", "queued", "rendering", "downloading"], stages);
         var rendering = events.First(e => e.Type == "lipsync.progress" && e.Data.GetProperty("stage").GetString() == "rendering").Data;

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Deckard.Hosting;
+using Deckard.Hosting.Testing;
+
+namespace Deckard.Benchmarks;
+
+/// <summary>
+/// The lip-sync step's own cost for a 10 s clip, against the real topology and the RunPod stand-in: the step's
+/// duration minus the time the pod spent on the job (the stand-in's simulated render), split into preparation
+/// (ffmpeg), upload and submit, and download; and the HTTP requests one job takes. The baselines, measured in the
+/// same run: the pod's job time, and one bare HTTP round trip to the Gradio app.
+/// </summary>
+internal static class LipsyncBenchmark
+{
+    private const double ClipSeconds = 10;
+
+    public static async Task RunAsync(int sessions, double timeScale)
+    {
+        Console.WriteLine($"Lip-sync benchmark: {sessions} sequential sessions of a {ClipSeconds:0} s clip, stand-in time scale {timeScale}");
+        var folder = Directory.CreateTempSubdirectory("deckard-lipsync-bench-").FullName;
+        try
+        {
+            var portrait = Path.Combine(folder, "portrait.png");
+            var speech = Path.Combine(folder, "speech.wav");
+            await RunAsync("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480", "-frames:v", "1", portrait);
+            var raw = Path.Combine(folder, "raw.wav");
+            await RunAsync("espeak-ng", "-w", raw, "This is a ten second clip of speech, spoken so that the avatar has something to say while the benchmark measures how long everything around the render takes.");
+            await RunAsync("ffmpeg", "-v", "error", "-y", "-i", raw, "-af", "apad", "-t", ClipSeconds.ToString(CultureInfo.InvariantCulture), speech);
+
+            await using var app = await DeckardTestingBuilder.StartAsync<Program>(new DeckardTestingOptions
+            {
+                Configuration = { ["RunPodMock:CostModel:TimeScale"] = timeScale.ToString(CultureInfo.InvariantCulture) },
+            });
+            using var api = app.CreateHttpClient("api");
+            using var runpod = app.CreateHttpClient("runpod-mock");
+            var roundTrip = await GradioRoundTripAsync(runpod);
+
+            var steps = new List<double>();
+            var jobs = new List<double>();
+            var overheads = new List<double>();
+            var preparations = new List<double>();
+            var uploads = new List<double>();
+            var downloads = new List<double>();
+            var requests = new List<double>();
+            var videos = new List<double>();
+            for (var index = 0; index < sessions + 1; index++)
+            {
+                var id = await CreateAsync(api, portrait, speech);
+                var events = await WaitForEndAsync(api, id);
+                if (events[^1].Type != "session.completed")
+                {
+                    throw new InvalidOperationException($"Session {id} ended {events[^1].Type}: {events[^1].Data}");
+                }
+
+                var session = await api.GetFromJsonAsync<JsonElement>(new Uri($"/api/sessions/{id}", UriKind.Relative));
+                var step = session.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "lipsync");
+                var stepStarted = step.GetProperty("startedAt").GetDateTimeOffset();
+                var stepFinished = step.GetProperty("finishedAt").GetDateTimeOffset();
+                var job = (await runpod.GetFromJsonAsync<JsonElement>(new Uri("/admin/jobs", UriKind.Relative))).EnumerateArray().Last();
+                var jobStarted = job.GetProperty("started_at").GetDateTimeOffset();
+                var jobFinished = job.GetProperty("finished_at").GetDateTimeOffset();
+                var submitted = job.GetProperty("submitted_at").GetDateTimeOffset();
+                DateTimeOffset Stage(string stage) => events.First(e => e.Type == "lipsync.progress" && e.Data.GetProperty("stage").GetString() == stage).CreatedAt;
+                if (index == 0)
+                {
+                    continue; // warm-up: JIT, connection pools, the first ffmpeg start
+                }
+
+                steps.Add((stepFinished - stepStarted).TotalMilliseconds);
+                jobs.Add((jobFinished - jobStarted).TotalMilliseconds);
+                overheads.Add(((stepFinished - stepStarted) - (jobFinished - jobStarted)).TotalMilliseconds);
+                preparations.Add((Stage("uploading") - stepStarted).TotalMilliseconds);
+                uploads.Add((submitted - Stage("uploading")).TotalMilliseconds);
+                downloads.Add((stepFinished - jobFinished).TotalMilliseconds);
+                requests.Add(await OutputAsync(app, id, "httpRequests"));
+                videos.Add(await OutputAsync(app, id, "sizeBytes") / 1024.0);
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"{"measure",-62} {"p50",10} {"p99",10}");
+            Row("baseline: one HTTP round trip to the Gradio app (ms)", roundTrip, double.NaN);
+            Row("baseline: the pod's time on the job (simulated render, ms)", Percentiles.Of(jobs, 50), Percentiles.Of(jobs, 99));
+            Row("lipsync step, start to result (ms)", Percentiles.Of(steps, 50), Percentiles.Of(steps, 99));
+            Row("  overhead: step minus the pod's job time (ms)", Percentiles.Of(overheads, 50), Percentiles.Of(overheads, 99));
+            Row("    preparation: portrait + speech through ffmpeg (ms)", Percentiles.Of(preparations, 50), Percentiles.Of(preparations, 99));
+            Row("    discovery, uploads and submit (ms)", Percentiles.Of(uploads, 50), Percentiles.Of(uploads, 99));
+            Row("    result read and download (ms)", Percentiles.Of(downloads, 50), Percentiles.Of(downloads, 99));
+            Console.WriteLine($"  overhead p50 = {Percentiles.Of(overheads, 50) / roundTrip:0}x one round trip, {Percentiles.Of(overheads, 50) / Percentiles.Of(jobs, 50):P1} of the pod's time");
+            Console.WriteLine($"{"HTTP requests per job",-62} {Percentiles.Of(requests, 50),10:0}");
+            Console.WriteLine($"{"video size (KiB)",-62} {Percentiles.Of(videos, 50),10:0}");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static void Row(string label, double p50, double p99) =>
+        Console.WriteLine($"{label,-62} {p50,10:0.0} {(double.IsNaN(p99) ? "" : p99.ToString("0.0", CultureInfo.InvariantCulture)),10}");
+
+    private static async Task<double> GradioRoundTripAsync(HttpClient runpod)
+    {
+        var samples = new List<double>();
+        for (var index = 0; index < 60; index++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            using var response = await runpod.GetAsync(new Uri("/config", UriKind.Relative));
+            _ = await response.Content.ReadAsByteArrayAsync();
+            if (index >= 10)
+            {
+                samples.Add(stopwatch.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        return Percentiles.Of(samples, 50);
+    }
+
+    private static async Task<Guid> CreateAsync(HttpClient api, string portrait, string speech)
+    {
+        using var content = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(await File.ReadAllBytesAsync(portrait)), "portrait", "portrait.png" },
+            { new ByteArrayContent(await File.ReadAllBytesAsync(speech)), "speech", "speech.wav" },
+        };
+        using var response = await api.PostAsync(new Uri("/api/sessions", UriKind.Relative), content);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Follows the SSE stream to its end, then reads the stored events (with their times) as JSON.</summary>
+    private static async Task<List<(string Type, JsonElement Data, DateTimeOffset CreatedAt)>> WaitForEndAsync(HttpClient api, Guid id)
+    {
+        using (var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/sessions/{id}/events", UriKind.Relative)))
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            using var response = await api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            await (await response.Content.ReadAsStreamAsync()).CopyToAsync(Stream.Null);
+        }
+
+        using var json = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/sessions/{id}/events", UriKind.Relative));
+        json.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var stored = await api.SendAsync(json);
+        return [.. (await stored.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()
+            .Select(e => (e.GetProperty("type").GetString()!, e.GetProperty("data").Clone(), e.GetProperty("createdAt").GetDateTimeOffset()))];
+    }
+
+    private static async Task<double> OutputAsync(DeckardApplication app, Guid id, string field)
+    {
+        await using var database = Npgsql.NpgsqlDataSource.Create(app.GetConnectionString("postgres"));
+        await using var command = database.CreateCommand("SELECT (output ->> @field)::float8 FROM steps WHERE session_id = @id AND name = 'lipsync'");
+        command.Parameters.AddWithValue("field", field);
+        command.Parameters.AddWithValue("id", id);
+        return (double)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task RunAsync(string program, params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo(program) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} failed: {errors}");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Deckard.Core.StableAvatar;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Deckard.UnitTests.StableAvatar;
+
+public sealed class StableAvatarWiringTests
+{
+    [Fact]
+    public void A_configured_access_token_is_sent_as_a_bearer_token_and_no_total_timeout_cuts_a_render()
+    {
+        using var host = Build(new() { ["StableAvatar:AccessToken"] = "pod-secret" });
+
+        using var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(GradioClient));
+
+        Assert.Equal("Bearer pod-secret", client.DefaultRequestHeaders.Authorization?.ToString());
+        Assert.Equal(Timeout.InfiniteTimeSpan, client.Timeout);
+    }
+
+    [Fact]
+    public void Without_a_token_no_authorization_header_is_sent()
+    {
+        using var host = Build([]);
+
+        using var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(GradioClient));
+
+        Assert.Null(client.DefaultRequestHeaders.Authorization);
+    }
+
+    [Fact]
+    public void Out_of_range_settings_stop_the_service_at_start()
+    {
+        using var host = Build(new() { ["StableAvatar:SubmissionBudget"] = "0" });
+
+        Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StableAvatarOptions>>().Value);
+    }
+
+    private static IHost Build(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddStableAvatarClient();
+        return builder.Build();
+    }
+}
