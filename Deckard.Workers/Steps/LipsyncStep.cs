@@ -36,6 +36,7 @@ public sealed partial class LipsyncStep(IServiceProvider services, IOptions<Stab
             ?? throw new StepFailedException("The session has no speech to lip-sync.");
 
         var settings = options.Value;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var folder = Directory.CreateTempSubdirectory("deckard-lipsync-");
         try
         {
@@ -63,6 +64,7 @@ public sealed partial class LipsyncStep(IServiceProvider services, IOptions<Stab
                 throw new StepFailedException(exception.Message, isTransient: false, exception);
             }
 
+            var prepared = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             var output = Path.Combine(folder.FullName, "lipsync.mp4");
             RenderResult result;
             var reporter = new ProgressReporter(context, logger);
@@ -85,7 +87,8 @@ public sealed partial class LipsyncStep(IServiceProvider services, IOptions<Stab
             }
 
             var video = await File.ReadAllBytesAsync(result.VideoPath, cancellationToken);
-            LogRendered(logger, context.SessionId, duration.TotalSeconds, video.Length, result.Submissions, result.HttpRequests);
+            LogRendered(logger, context.SessionId, duration.TotalSeconds, video.Length, result.Submissions, result.HttpRequests,
+                prepared.TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return new StepResult
             {
                 Artifacts = [new NewArtifact("video", VideoRole, "video/mp4", video)],
@@ -162,8 +165,8 @@ public sealed partial class LipsyncStep(IServiceProvider services, IOptions<Stab
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: lip-synced {Seconds:0.00} s of speech into {Bytes} bytes of video ({Submissions} submission(s), {Requests} HTTP requests)")]
-    private static partial void LogRendered(ILogger logger, Guid sessionId, double seconds, int bytes, int submissions, int requests);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: lip-synced {Seconds:0.00} s of speech into {Bytes} bytes of video ({Submissions} submission(s), {Requests} HTTP requests; inputs prepared in {PreparedMs:0} ms, {TotalMs:0} ms in all)")]
+    private static partial void LogRendered(ILogger logger, Guid sessionId, double seconds, int bytes, int submissions, int requests, double preparedMs, double totalMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {SessionId}: a lipsync.progress event could not be stored: {Reason}")]
     private static partial void LogProgressLost(ILogger logger, Guid sessionId, string reason);

@@ -38,6 +38,7 @@ internal static class LipsyncBenchmark
             using var api = app.CreateHttpClient("api");
             using var runpod = app.CreateHttpClient("runpod-mock");
             var roundTrip = await GradioRoundTripAsync(runpod);
+            var ffmpegStart = await FfmpegStartAsync();
 
             var steps = new List<double>();
             var jobs = new List<double>();
@@ -83,6 +84,7 @@ internal static class LipsyncBenchmark
             Console.WriteLine();
             Console.WriteLine($"{"measure",-62} {"p50",10} {"p99",10}");
             Row("baseline: one HTTP round trip to the Gradio app (ms)", roundTrip, double.NaN);
+            Row("baseline: starting ffmpeg once (ffmpeg -version, ms)", ffmpegStart, double.NaN);
             Row("baseline: the pod's time on the job (simulated render, ms)", Percentiles.Of(jobs, 50), Percentiles.Of(jobs, 99));
             Row("lipsync step, start to result (ms)", Percentiles.Of(steps, 50), Percentiles.Of(steps, 99));
             Row("  overhead: step minus the pod's job time (ms)", Percentiles.Of(overheads, 50), Percentiles.Of(overheads, 99));
@@ -111,6 +113,23 @@ internal static class LipsyncBenchmark
             using var response = await runpod.GetAsync(new Uri("/config", UriKind.Relative));
             _ = await response.Content.ReadAsByteArrayAsync();
             if (index >= 10)
+            {
+                samples.Add(stopwatch.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        return Percentiles.Of(samples, 50);
+    }
+
+    /// <summary>What one ffmpeg process costs before it does anything: the floor under media preparation.</summary>
+    private static async Task<double> FfmpegStartAsync()
+    {
+        var samples = new List<double>();
+        for (var index = 0; index < 12; index++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            await RunAsync("ffmpeg", "-v", "error", "-version");
+            if (index >= 2)
             {
                 samples.Add(stopwatch.Elapsed.TotalMilliseconds);
             }
