@@ -18,8 +18,8 @@ public sealed partial class OutboxPublisher(
     TimeProvider timeProvider,
     ILogger<OutboxPublisher> logger)
 {
-    /// <summary>XADDs every message, then publishes one wake-up.</summary>
-    public async Task PublishAsync(IReadOnlyCollection<StepMessage> messages)
+    /// <summary>XADDs every message (with a publish span each).</summary>
+    public async Task AddToStreamAsync(IReadOnlyCollection<StepMessage> messages)
     {
         var queue = options.Value;
         var database = redis.GetDatabase();
@@ -38,9 +38,11 @@ public sealed partial class OutboxPublisher(
                 queue.StreamName, published.ToEntries(), maxLength: queue.MaxStreamLength, useApproximateMaxLength: true);
             activity?.SetTag("messaging.message.id", id.ToString());
         }
-
-        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(queue.WakeChannel), messages.Count);
     }
+
+    /// <summary>Tells idle consumers to read now rather than at their next poll.</summary>
+    public Task WakeConsumersAsync(int count) =>
+        redis.GetSubscriber().PublishAsync(RedisChannel.Literal(options.Value.WakeChannel), count);
 
     /// <summary>
     /// Publishes a just-committed outbox row and marks it sent, holding its lock meanwhile so a relay sweeping at the
@@ -62,7 +64,9 @@ public sealed partial class OutboxPublisher(
                 }
             }
 
-            await PublishAsync([message]);
+            await AddToStreamAsync([message]);
+            // Woken before the row is marked: the mark is bookkeeping, and the consumer should not wait for it.
+            await WakeConsumersAsync(1);
             await using (var mark = new NpgsqlCommand("UPDATE outbox SET sent_at = @now WHERE id = @id", connection, transaction))
             {
                 mark.Parameters.AddWithValue("now", timeProvider.GetUtcNow());

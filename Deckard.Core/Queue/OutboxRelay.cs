@@ -91,7 +91,7 @@ public sealed partial class OutboxRelay(
         }
 
         // Marked sent only after XADD succeeded: a failure leaves the rows for the next sweep.
-        await publisher.PublishAsync(due);
+        await publisher.AddToStreamAsync(due);
         await using (var mark = new NpgsqlCommand("UPDATE outbox SET sent_at = @now WHERE id = ANY(@ids)", connection, transaction))
         {
             mark.Parameters.AddWithValue("now", timeProvider.GetUtcNow());
@@ -100,6 +100,8 @@ public sealed partial class OutboxRelay(
         }
 
         await transaction.CommitAsync(cancellationToken);
+        // Off the critical path (retries, rows left behind): wake the consumers only once the rows are marked sent.
+        await publisher.WakeConsumersAsync(due.Count);
         return due.Count;
     }
 

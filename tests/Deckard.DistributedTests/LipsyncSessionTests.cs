@@ -88,16 +88,29 @@ public sealed class LipsyncSessionTests : IAsyncLifetime
         Assert.True(distinct >= 3, $"only {distinct} distinct frames in {duration:0.0} s of video");
     }
 
-    [Fact]
-    public async Task A_booting_pod_is_waited_out_and_the_session_completes()
+    public static TheoryData<string, int> PassingFaults => new()
     {
-        await FaultAsync(new { kind = "pod_booting", seconds = 1.5 });
+        // fault (as the stand-in's admin API arms it), jobs the pod sees
+        { """{"kind":"pod_booting","seconds":1.5}""", 1 },
+        { """{"kind":"queue_full","count":2}""", 1 },
+        { """{"kind":"download_truncated","count":1,"after_bytes":2000}""", 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(PassingFaults))]
+    public async Task A_passing_fault_is_ridden_out_and_the_session_completes_with_its_video(string fault, int jobs)
+    {
+        using (var content = new StringContent(fault, System.Text.Encoding.UTF8, "application/json"))
+        {
+            (await _runpod.PostAsync(new Uri("/admin/faults", UriKind.Relative), content)).EnsureSuccessStatusCode();
+        }
 
         var id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateLipsyncAsync(_portrait, _speech));
         var events = await _pipeline.Sessions.WaitForEndAsync(id, TimeSpan.FromMinutes(2));
 
         Assert.Equal("session.completed", events[^1].Type);
-        Assert.Equal(1, await JobCountAsync());
+        Assert.Equal(jobs, await JobCountAsync());
+        Assert.Single(events, e => e.Type == "artifact.created" && e.Data.GetProperty("kind").GetString() == "video");
     }
 
     [Theory]
