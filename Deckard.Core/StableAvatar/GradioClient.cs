@@ -243,8 +243,11 @@ public sealed partial class GradioClient(HttpClient http, IOptions<StableAvatarO
 
                     var body = await response.Content.ReadAsStringAsync(cancellationToken);
                     response.Dispose();
+                    var hint = (int)response.StatusCode == 524
+                        ? " (RunPod's proxy gave up waiting for the pod: it is overloaded or the app hangs; try again later)"
+                        : "";
                     throw new StableAvatarException(
-                        $"StableAvatar answered {(int)response.StatusCode} to {request.RequestUri!.AbsolutePath}: {Truncate(body)}",
+                        $"StableAvatar answered {(int)response.StatusCode} to {request.RequestUri!.AbsolutePath}: {Truncate(body)}{hint}",
                         isTransient: response.StatusCode is HttpStatusCode.GatewayTimeout or (HttpStatusCode)524 or HttpStatusCode.TooManyRequests);
                 }
 

@@ -1,3 +1,4 @@
+using Deckard.Hosting.Health;
 using Deckard.Hosting.Orchestration.Launchers;
 using Deckard.Hosting.Processes;
 
@@ -132,7 +133,17 @@ internal sealed class ReplicaSupervisor(ReplicaContext replica, IResourceLaunche
         var everHealthy = false;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var result = await probe.CheckAsync(cancellationToken);
+            HealthProbeResult result;
+            try
+            {
+                result = await probe.CheckAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The replica is stopping while a probe was in flight: not a failure of the stop.
+                return;
+            }
+
             if (cancellationToken.IsCancellationRequested)
             {
                 return;

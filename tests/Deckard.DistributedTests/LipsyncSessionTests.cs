@@ -162,6 +162,21 @@ public sealed class LipsyncSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_the_proxy_times_out_fails_the_session_with_the_524_explained()
+    {
+        (await _runpod.PutAsJsonAsync(new Uri("/admin/settings", UriKind.Relative), new { proxy_timeout_seconds = 0.3 })).EnsureSuccessStatusCode();
+        await FaultAsync(new { kind = "proxy_timeout", count = 1 });
+
+        var id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateLipsyncAsync(_portrait, _speech));
+        var events = await _pipeline.Sessions.WaitForEndAsync(id, TimeSpan.FromMinutes(1));
+
+        Assert.Equal("session.failed", events[^1].Type);
+        var reason = events[^1].Data.GetProperty("reason").GetString()!;
+        Assert.Contains("524", reason, StringComparison.Ordinal);
+        Assert.Contains("proxy gave up", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Speech_too_short_to_animate_fails_the_session_with_the_minimum()
     {
         var blip = Path.Combine(_folder, "blip.wav");

@@ -48,10 +48,10 @@ public sealed class PipelineFaultTests : IAsyncLifetime
     [Fact]
     public async Task A_message_held_by_a_consumer_that_never_returns_is_reclaimed_after_the_visibility_timeout()
     {
-        await _pipeline.App.StopResourceAsync("workers");
         Guid id;
         try
         {
+            await _pipeline.App.StopResourceAsync("workers");
             id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync(Question));
             // A consumer reads the message, then vanishes for good.
             var database = _pipeline.Redis.GetDatabase();
@@ -78,10 +78,10 @@ public sealed class PipelineFaultTests : IAsyncLifetime
     [Fact]
     public async Task A_prompt_uploaded_while_redis_is_down_is_accepted_and_completes_once_redis_is_back()
     {
-        await _pipeline.App.StopResourceAsync("redis");
         Guid id;
         try
         {
+            await _pipeline.App.StopResourceAsync("redis");
             using var response = await _pipeline.Sessions.CreateWithPromptAsync(Question);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             id = await _pipeline.Sessions.CreatedIdAsync(response);
