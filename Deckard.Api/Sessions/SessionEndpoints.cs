@@ -12,7 +12,7 @@ public static partial class SessionEndpoints
         var sessions = endpoints.MapGroup("/api/sessions").WithTags("Sessions");
         sessions.MapPost("/", CreateAsync)
             .WithName("CreateSession")
-            .WithSummary("Start a session from a voice prompt (multipart field 'audio') or a text prompt ('prompt'), with optional 'options' JSON.")
+            .WithSummary("Start a session from a voice prompt (multipart field 'audio') or a text prompt ('prompt'), with optional 'options' JSON; or a lip-sync session from a 'portrait' image and 'speech' audio.")
             .Accepts<IFormFile>("multipart/form-data")
             .DisableAntiforgery();
         sessions.MapGet("/{id:guid}", GetAsync).WithName("GetSession").WithSummary("The session: status, transcript, intent, steps, artifacts, error.");
