@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
@@ -18,38 +17,15 @@ public static class AudioProbe
             return new AudioProbeResult(false, TimeSpan.Zero, wavProblem);
         }
 
-        var startInfo = new ProcessStartInfo("ffprobe")
+        var probe = await MediaTool.RunAsync(
+            "ffprobe", ["-v", "error", "-show_entries", "format=duration:stream=codec_type", "-of", "json", path],
+            cancellationToken, TimeSpan.FromSeconds(30));
+        if (!probe.Succeeded)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "-v", "error", "-show_entries", "format=duration:stream=codec_type", "-of", "json", path })
-        {
-            startInfo.ArgumentList.Add(argument);
+            return new AudioProbeResult(false, TimeSpan.Zero, FirstLine(probe.Errors) ?? "ffprobe could not read it");
         }
 
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("ffprobe did not start.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw;
-        }
-
-        var json = await output;
-        if (process.ExitCode != 0)
-        {
-            return new AudioProbeResult(false, TimeSpan.Zero, FirstLine(await errors) ?? "ffprobe could not read it");
-        }
-
+        var json = probe.Output;
         using var document = JsonDocument.Parse(json);
         var hasAudio = document.RootElement.TryGetProperty("streams", out var streams)
             && streams.EnumerateArray().Any(stream => stream.TryGetProperty("codec_type", out var type) && type.GetString() == "audio");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Deckard.Core.Media;
@@ -13,23 +12,15 @@ public static class ImageProbe
 
     public static async Task<Result> ProbeAsync(string path, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", path])
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("ffprobe did not start.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        var parts = (await output).Trim().Split(',');
-        if (process.ExitCode != 0 || parts.Length != 2
+        var probe = await MediaTool.RunAsync(
+            "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", path],
+            cancellationToken, TimeSpan.FromSeconds(30));
+        var parts = probe.Output.Trim().Split(',');
+        if (!probe.Succeeded || parts.Length != 2
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var width)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var height))
         {
-            var detail = (await errors).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim();
-            return new Result(0, 0, string.IsNullOrEmpty(detail) ? "it does not decode as an image" : detail);
+            return new Result(0, 0, probe.LastErrorLine ?? "it does not decode as an image");
         }
 
         return new Result(width, height, null);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace Deckard.Core.Media;
@@ -57,40 +56,12 @@ public static class MediaPreparation
             "-i", input, "-frames:v", "1",
             "-vf", $"crop='min(iw,ih)':'min(iw,ih)',scale={size}:{size}:flags=lanczos,format=rgb24", output);
 
-    public static async Task<TimeSpan> DurationAsync(string path, CancellationToken cancellationToken)
+    private static async Task FfmpegAsync(CancellationToken cancellationToken, params string[] arguments)
     {
-        var output = await RunAsync("ffprobe", cancellationToken, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path);
-        return double.TryParse(output.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            ? TimeSpan.FromSeconds(seconds)
-            : throw new MediaPreparationException("The audio's duration could not be read.");
-    }
-
-    private static Task FfmpegAsync(CancellationToken cancellationToken, params string[] arguments) =>
-        RunAsync("ffmpeg", cancellationToken, ["-v", "error", "-y", .. arguments]);
-
-    private static async Task<string> RunAsync(string program, CancellationToken cancellationToken, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
+        var result = await MediaTool.RunAsync("ffmpeg", ["-v", "error", "-y", .. arguments], cancellationToken);
+        if (!result.Succeeded)
         {
-            startInfo.ArgumentList.Add(argument);
+            throw new MediaPreparationException($"ffmpeg could not process the file: {result.Errors.Trim()}");
         }
-
-        using var process = Process.Start(startInfo) ?? throw new MediaPreparationException($"{program} did not start.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw;
-        }
-
-        return process.ExitCode == 0
-            ? await output
-            : throw new MediaPreparationException($"{program} could not process the file: {(await errors).Trim()}");
     }
 }

@@ -120,37 +120,28 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.StepCompleted,
             new { step = context.StepName, attempt = context.Attempt, usage = result.Usage }, now));
 
-        if (result.Next is { } next)
-        {
-            var insert = new NpgsqlBatchCommand("""
-                INSERT INTO steps (session_id, name, state, input, created_at) VALUES (@session, @step, 'pending', @input::jsonb, @now)
-                ON CONFLICT (session_id, name) DO NOTHING
-                """);
-            insert.Parameters.AddWithValue("session", context.SessionId);
-            insert.Parameters.AddWithValue("step", next.Step);
-            insert.Parameters.AddWithValue("input", next.Input is null ? (object)DBNull.Value : DeckardJson.Serialize(next.Input));
-            insert.Parameters.AddWithValue("now", now);
-            batch.BatchCommands.Add(insert);
-            batch.BatchCommands.Add(OutboxWriter.Command(context.SessionId, next.Step, traceParent, now, now));
-        }
-        else
+        if (result.Next is not { } next)
         {
             batch.BatchCommands.Add(FinishSessionCommand(context.SessionId, SessionStatus.Completed, null, now));
             batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.SessionCompleted, new { sessionId = context.SessionId }, now));
-        }
-
-        if (result.Next is { } enqueued)
-        {
-            var outboxId = await OutboxWriter.ExecuteAsync(batch, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            await publisher.PublishCommittedAsync(connection, new StepMessage(context.SessionId, enqueued.Step, traceParent, outboxId), cancellationToken);
-        }
-        else
-        {
             await batch.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            return true;
         }
 
+        var insert = new NpgsqlBatchCommand("""
+            INSERT INTO steps (session_id, name, state, input, created_at) VALUES (@session, @step, 'pending', @input::jsonb, @now)
+            ON CONFLICT (session_id, name) DO NOTHING
+            """);
+        insert.Parameters.AddWithValue("session", context.SessionId);
+        insert.Parameters.AddWithValue("step", next.Step);
+        insert.Parameters.AddWithValue("input", next.Input is null ? (object)DBNull.Value : DeckardJson.Serialize(next.Input));
+        insert.Parameters.AddWithValue("now", now);
+        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(OutboxWriter.Command(context.SessionId, next.Step, traceParent, now, now));
+        var outboxId = await OutboxWriter.ExecuteAsync(batch, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await publisher.PublishCommittedAsync(connection, new StepMessage(context.SessionId, next.Step, traceParent, outboxId), cancellationToken);
         return true;
     }
 

@@ -38,17 +38,8 @@ public sealed record ImageRequest(
 
     public static async Task<ImageRequest> ReadAsync(HttpRequest request)
     {
-        JsonNode? node;
-        try
-        {
-            node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            node = null;
-        }
-
-        if (node is not JsonObject body)
+        var body = await JsonBody.ReadObjectAsync(request);
+        if (body is null)
         {
             return Invalid(OpenAIError.InvalidJsonBody());
         }

@@ -50,17 +50,8 @@ public sealed class ResponseRequest
 
     public static async Task<ResponseRequest> ReadAsync(HttpRequest request)
     {
-        JsonNode? node;
-        try
-        {
-            node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            return new ResponseRequest { Error = OpenAIError.InvalidJsonBody() };
-        }
-
-        if (node is not JsonObject body)
+        var body = await JsonBody.ReadObjectAsync(request);
+        if (body is null)
         {
             return new ResponseRequest { Error = OpenAIError.InvalidJsonBody() };
         }

@@ -23,17 +23,8 @@ public sealed record SpeechRequest(
 
     public static async Task<SpeechRequest> ReadAsync(HttpRequest request)
     {
-        JsonNode? node;
-        try
-        {
-            node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            node = null;
-        }
-
-        if (node is not JsonObject body)
+        var body = await JsonBody.ReadObjectAsync(request);
+        if (body is null)
         {
             return new SpeechRequest(null, "", null, "mp3", 1, null, "audio", OpenAIError.InvalidJsonBody());
         }

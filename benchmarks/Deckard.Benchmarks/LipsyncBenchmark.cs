@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Deckard.Hosting;
 using Deckard.Hosting.Testing;
 
 namespace Deckard.Benchmarks;
@@ -37,6 +35,7 @@ internal static class LipsyncBenchmark
             });
             using var api = app.CreateHttpClient("api");
             using var runpod = app.CreateHttpClient("runpod-mock");
+            await using var database = Npgsql.NpgsqlDataSource.Create(app.GetConnectionString("postgres"));
             var roundTrip = await GradioRoundTripAsync(runpod);
             var ffmpegStart = await FfmpegStartAsync();
 
@@ -50,8 +49,13 @@ internal static class LipsyncBenchmark
             var videos = new List<double>();
             for (var index = 0; index < sessions + 1; index++)
             {
-                var id = await CreateAsync(api, portrait, speech);
-                var events = await WaitForEndAsync(api, id);
+                using var content = new MultipartFormDataContent
+                {
+                    { new ByteArrayContent(await File.ReadAllBytesAsync(portrait)), "portrait", "portrait.png" },
+                    { new ByteArrayContent(await File.ReadAllBytesAsync(speech)), "speech", "speech.wav" },
+                };
+                var id = await SessionApi.CreateAsync(api, content);
+                var (_, events) = await SessionApi.FollowAsync(api, id);
                 if (events[^1].Type != "session.completed")
                 {
                     throw new InvalidOperationException($"Session {id} ended {events[^1].Type}: {events[^1].Data}");
@@ -77,8 +81,9 @@ internal static class LipsyncBenchmark
                 preparations.Add((Stage("uploading") - stepStarted).TotalMilliseconds);
                 uploads.Add((submitted - Stage("uploading")).TotalMilliseconds);
                 downloads.Add((stepFinished - jobFinished).TotalMilliseconds);
-                requests.Add(await OutputAsync(app, id, "httpRequests"));
-                videos.Add(await OutputAsync(app, id, "sizeBytes") / 1024.0);
+                var (httpRequests, sizeBytes) = await StepOutputAsync(database, id);
+                requests.Add(httpRequests);
+                videos.Add(sizeBytes / 1024.0);
             }
 
             Console.WriteLine();
@@ -138,42 +143,15 @@ internal static class LipsyncBenchmark
         return Percentiles.Of(samples, 50);
     }
 
-    private static async Task<Guid> CreateAsync(HttpClient api, string portrait, string speech)
+    /// <summary>What the step recorded of its render: the HTTP requests it took and the video's size.</summary>
+    private static async Task<(double HttpRequests, double SizeBytes)> StepOutputAsync(Npgsql.NpgsqlDataSource database, Guid id)
     {
-        using var content = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(await File.ReadAllBytesAsync(portrait)), "portrait", "portrait.png" },
-            { new ByteArrayContent(await File.ReadAllBytesAsync(speech)), "speech", "speech.wav" },
-        };
-        using var response = await api.PostAsync(new Uri("/api/sessions", UriKind.Relative), content);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-    }
-
-    /// <summary>Follows the SSE stream to its end, then reads the stored events (with their times) as JSON.</summary>
-    private static async Task<List<(string Type, JsonElement Data, DateTimeOffset CreatedAt)>> WaitForEndAsync(HttpClient api, Guid id)
-    {
-        using (var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/sessions/{id}/events", UriKind.Relative)))
-        {
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-            using var response = await api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            await (await response.Content.ReadAsStreamAsync()).CopyToAsync(Stream.Null);
-        }
-
-        using var json = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/sessions/{id}/events", UriKind.Relative));
-        json.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var stored = await api.SendAsync(json);
-        return [.. (await stored.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()
-            .Select(e => (e.GetProperty("type").GetString()!, e.GetProperty("data").Clone(), e.GetProperty("createdAt").GetDateTimeOffset()))];
-    }
-
-    private static async Task<double> OutputAsync(DeckardApplication app, Guid id, string field)
-    {
-        await using var database = Npgsql.NpgsqlDataSource.Create(app.GetConnectionString("postgres"));
-        await using var command = database.CreateCommand("SELECT (output ->> @field)::float8 FROM steps WHERE session_id = @id AND name = 'lipsync'");
-        command.Parameters.AddWithValue("field", field);
+        await using var command = database.CreateCommand(
+            "SELECT (output ->> 'httpRequests')::float8, (output ->> 'sizeBytes')::float8 FROM steps WHERE session_id = @id AND name = 'lipsync'");
         command.Parameters.AddWithValue("id", id);
-        return (double)(await command.ExecuteScalarAsync())!;
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetDouble(0), reader.GetDouble(1));
     }
 
     private static async Task RunAsync(string program, params string[] arguments)

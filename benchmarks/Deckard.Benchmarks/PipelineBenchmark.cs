@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using Deckard.Hosting;
 using Deckard.Hosting.ApplicationModel;
 using Deckard.Hosting.Testing;
@@ -76,9 +74,9 @@ internal static class PipelineBenchmark
         var queueHops = new List<double>();
         for (var index = 0; index < count + 5; index++)
         {
-            var id = await CreateAsync(api, $"Question {index}: what is the capital of Portugal?");
+            var id = await SessionApi.CreateWithPromptAsync(api, $"Question {index}: what is the capital of Portugal?");
             var acceptedAt = DateTimeOffset.UtcNow;
-            var (connectedAt, events) = await FollowAsync(api, id);
+            var (connectedAt, events) = await SessionApi.FollowAsync(api, id);
             if (index >= 5)
             {
                 // The pipeline's own part: from the stored session.created to the stored intent.classified.
@@ -87,7 +85,7 @@ internal static class PipelineBenchmark
                 queueHops.Add((events.First(e => e.Type == "step.started").CreatedAt - created).TotalMilliseconds);
             }
 
-            foreach (var (type, createdAt, receivedAt) in events)
+            foreach (var (type, _, createdAt, receivedAt) in events)
             {
                 // Push latency: only events stored after the stream was open (earlier ones come from its catch-up read).
                 if (createdAt > connectedAt && index >= 5)
@@ -116,7 +114,7 @@ internal static class PipelineBenchmark
             await concurrency.WaitAsync();
             try
             {
-                return await CreateAsync(api, $"Throughput {index}: how tall is Everest?");
+                return await SessionApi.CreateWithPromptAsync(api, $"Throughput {index}: how tall is Everest?");
             }
             finally
             {
@@ -148,7 +146,7 @@ internal static class PipelineBenchmark
         var sessions = new List<Guid>();
         for (var index = 0; index < 10; index++)
         {
-            sessions.Add(await CreateAsync(api, $"Long question {index}?"));
+            sessions.Add(await SessionApi.CreateWithPromptAsync(api, $"Long question {index}?"));
         }
 
         var apiPid = app.ResourceNotifications.Get("api").Replicas[0].ProcessId!.Value;
@@ -261,56 +259,5 @@ internal static class PipelineBenchmark
         }
 
         return Percentiles.Of(samples, 50);
-    }
-
-    private static async Task<Guid> CreateAsync(HttpClient api, string prompt)
-    {
-        using var content = new MultipartFormDataContent { { new StringContent(prompt), "prompt" } };
-        using var response = await api.PostAsync(new Uri("/api/sessions", UriKind.Relative), content);
-        response.EnsureSuccessStatusCode();
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return document.RootElement.GetProperty("id").GetGuid();
-    }
-
-    /// <summary>
-    /// Reads the stream to its end, stamping when it opened (the Api subscribes before it sends the headers) and each
-    /// event on arrival; the stored times are looked up afterwards.
-    /// </summary>
-    private static async Task<(DateTimeOffset ConnectedAt, List<(string Type, DateTimeOffset CreatedAt, DateTimeOffset ReceivedAt)> Events)> FollowAsync(
-        HttpClient api, Guid id)
-    {
-        DateTimeOffset connectedAt;
-        var arrivals = new List<(long Id, string Type, DateTimeOffset ReceivedAt)>();
-        using (var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/sessions/{id}/events", UriKind.Relative)))
-        {
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-            using var response = await api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-            connectedAt = DateTimeOffset.UtcNow;
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
-            long eventId = 0;
-            string? type = null;
-            while (await reader.ReadLineAsync() is { } line)
-            {
-                if (line.StartsWith("id: ", StringComparison.Ordinal))
-                {
-                    eventId = long.Parse(line[4..], CultureInfo.InvariantCulture);
-                }
-                else if (line.StartsWith("event: ", StringComparison.Ordinal))
-                {
-                    type = line[7..];
-                }
-                else if (line.StartsWith("data: ", StringComparison.Ordinal) && type is not null)
-                {
-                    arrivals.Add((eventId, type, DateTimeOffset.UtcNow));
-                }
-            }
-        }
-
-        using var json = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/sessions/{id}/events", UriKind.Relative));
-        json.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var stored = await api.SendAsync(json);
-        var createdAt = (await stored.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()
-            .ToDictionary(e => e.GetProperty("id").GetInt64(), e => e.GetProperty("createdAt").GetDateTimeOffset());
-        return (connectedAt, [.. arrivals.Select(arrival => (arrival.Type, createdAt[arrival.Id], arrival.ReceivedAt))]);
     }
 }
