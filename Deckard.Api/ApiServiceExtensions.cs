@@ -1,6 +1,7 @@
 using Deckard.Api.Events;
 using Deckard.Api.Media;
 using Deckard.Api.Sessions;
+using Deckard.Api.Telemetry;
 using Deckard.Core;
 
 namespace Deckard.Api;
@@ -24,6 +25,8 @@ public static class ApiServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<SessionUploadReader>();
         builder.Services.AddSingleton<MediaUrlSigner>();
+        builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName));
+        builder.Services.AddSingleton<TraceLinks>();
         builder.Services.AddSingleton<SessionEventHub>();
         builder.Services.AddHostedService(serviceProvider => serviceProvider.GetRequiredService<SessionEventHub>());
         return builder;

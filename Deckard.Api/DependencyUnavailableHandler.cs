@@ -1,3 +1,4 @@
+using Deckard.Core.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
 using StackExchange.Redis;
@@ -8,7 +9,8 @@ namespace Deckard.Api;
 /// A database or Redis that is briefly overloaded or away is the caller's cue to retry, not a server bug:
 /// 503 with Retry-After and problem+json, instead of a 500.
 /// </summary>
-public sealed partial class DependencyUnavailableHandler(IProblemDetailsService problems, ILogger<DependencyUnavailableHandler> logger) : IExceptionHandler
+public sealed partial class DependencyUnavailableHandler(
+    IProblemDetailsService problems, NpgsqlDataSource dataSource, ILogger<DependencyUnavailableHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -18,6 +20,7 @@ public sealed partial class DependencyUnavailableHandler(IProblemDetailsService 
         }
 
         LogUnavailable(logger, exception.GetType().Name, exception.Message);
+        BrokenConnections.ClearPoolIfServerWentAway(dataSource, exception);
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = "1";
         return await problems.TryWriteAsync(new ProblemDetailsContext

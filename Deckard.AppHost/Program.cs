@@ -1,36 +1,31 @@
-using System.Globalization;
-using Deckard.Hosting;
-using Deckard.Hosting.ApplicationModel;
+using Deckard.AppHost.Resources;
 using Microsoft.Extensions.Configuration;
 
-var builder = DeckardApp.CreateBuilder(args);
+var builder = DistributedApplication.CreateBuilder(args);
 
-var postgres = builder.AddPostgres("postgres").WithDatabase("deckard");
-var redis = builder.AddRedis("redis");
-var openai = builder.AddOpenAI("openai")
-    .WithLocalStandIn<Projects.Deckard_OpenAIMock>("openai-mock", port: 5090);   // only when no OPENAI_API_KEY is set
+// PostgreSQL and Redis: Aspire's containers where a container runtime answers, else the OS's servers as processes.
+var servers = await builder.ChooseServerHostingAsync();
+var database = servers.AddPostgresDatabase("postgres", "deckard");
+var redis = servers.AddRedis("redis");
 
-// The stand-in renders at this fraction of an RTX 4090's pace; the workers' ETA uses the same factor.
-var renderTimeScale = builder.Configuration.GetValue("RunPodMock:CostModel:TimeScale", 0.1).ToString(CultureInfo.InvariantCulture);
-var runpod = builder.AddProject<Projects.Deckard_RunPodMock>("runpod-mock")
-    .WithHttpEndpoint(port: 7860)
-    .WithEnvironment("RunPodMock__CostModel__TimeScale", renderTimeScale);
+// The paid services: the real ones when configured (a key, a pod's URL), else Deckard's stand-ins.
+var openai = builder.AddOpenAI("openai");
+var stableAvatar = builder.AddStableAvatar("stableavatar");
 
-var api = builder.AddProject<Projects.Deckard_Api>("api")
-    .WithHttpEndpoint(port: 5080)
-    .WithReference(postgres).WaitFor(postgres)
-    .WithReference(redis).WaitFor(redis);
+builder.AddProject<Projects.Deckard_Api>("api")
+    .WithDevelopmentPort(5080)
+    .WithReference(database).WaitFor(database)
+    .WithReference(redis).WaitFor(redis)
+    .WithDashboardUrl()
+    .WithServiceDefaults();
 
 builder.AddProject<Projects.Deckard_Workers>("workers")
     .WithReplicas(builder.Configuration.GetValue("Resources:workers:Replicas", 2))
-    .WithReference(postgres).WithReference(redis)
-    .WithReference(openai)
-    .WithReference(runpod)
-    .WithEnvironment("StableAvatar__BaseUrl", "http://runpod-mock")   // resolved by service discovery
-    .WithEnvironment("StableAvatar__Cost__Scale", renderTimeScale)
-    .WaitFor(api);   // the api owns the database schema
+    .WithHttpEndpoint()
+    .WithReference(database).WaitFor(database)
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(openai).WaitFor(openai)
+    .WithReference(stableAvatar).WaitFor(stableAvatar)
+    .WithServiceDefaults();
 
 builder.Build().Run();
-
-/// <summary>The entry point the testing builder runs.</summary>
-public partial class Program;

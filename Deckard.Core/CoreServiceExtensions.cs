@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Deckard.Core.Events;
 using Deckard.Core.Queue;
 using Deckard.Core.Steps;
@@ -10,18 +11,28 @@ namespace Deckard.Core;
 
 public static class CoreServiceExtensions
 {
+    /// <summary>The connection names the AppHost gives (the database, not its server) and every deployment sets.</summary>
+    public const string DatabaseConnectionName = "deckard";
+    public const string RedisConnectionName = "redis";
+
     /// <summary>What the Api and Workers share: PostgreSQL, Redis, migrations at start, the outbox relay, queue options.</summary>
     public static IHostApplicationBuilder AddDeckardCore(this IHostApplicationBuilder builder)
     {
         // Bounded pools: requests queue for a connection instead of exhausting the server's max_connections,
         // which every Api and Workers process shares.
         var maxPoolSize = builder.Configuration.GetValue("Database:MaxPoolSize", 30);
-        builder.AddNpgsqlDataSource("postgres", dataSource =>
+        builder.AddNpgsqlDataSource(DatabaseConnectionName, configureDataSourceBuilder: dataSource =>
         {
             if (!dataSource.ConnectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
             {
                 dataSource.ConnectionStringBuilder.MaxPoolSize = maxPoolSize;
             }
+
+            // Background polls (the outbox relay's sweep, the LISTEN connection) belong to no trace: a span each would bury
+            // the real work in the dashboard, so only statements made inside a trace (a request, a step) are traced.
+            dataSource.ConfigureTracing(tracing => tracing
+                .ConfigureCommandFilter(_ => Activity.Current is not null)
+                .ConfigureBatchFilter(_ => Activity.Current is not null));
 
             // The same few statements run for every step: prepared once per connection, they skip parse and plan.
             if (!dataSource.ConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
@@ -30,7 +41,7 @@ public static class CoreServiceExtensions
                 dataSource.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
             }
         });
-        builder.AddRedisClient("redis");
+        builder.AddRedisClient(RedisConnectionName);
         builder.Services.AddOptions<QueueOptions>()
             .Bind(builder.Configuration.GetSection(QueueOptions.SectionName))
             .ValidateDataAnnotations()

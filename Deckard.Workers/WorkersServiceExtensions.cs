@@ -28,6 +28,7 @@ public static class WorkersServiceExtensions
         builder.Services.AddSingleton<StepRunner>();
         builder.Services.AddSingleton(serviceProvider => new ConsumerName(serviceProvider.GetRequiredService<WorkerIdentity>().InstanceId));
         builder.Services.AddHostedService<StepConsumer>();
+        builder.Services.AddHostedService<QueueMetricsSampler>();
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using Deckard.Api.Media;
+using Deckard.Api.Telemetry;
 using Deckard.Core.Sessions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,7 +24,8 @@ public static partial class SessionEndpoints
     }
 
     private static async Task<Results<AcceptedAtRoute<SessionResponse>, ProblemHttpResult>> CreateAsync(
-        HttpContext context, SessionUploadReader uploads, SessionStore sessions, MediaUrlSigner signer, ILoggerFactory loggers, CancellationToken cancellationToken)
+        HttpContext context, SessionUploadReader uploads, SessionStore sessions, MediaUrlSigner signer, TraceLinks traces, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         // The reader counts bytes itself and answers 413 as problem+json; Kestrel's own limit would cut the connection instead.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
@@ -48,7 +50,7 @@ public static partial class SessionEndpoints
         {
             var created = await sessions.CreateAsync(session, cancellationToken);
             LogCreated(loggers.CreateLogger("Deckard.Api.Sessions"), created.Id, session.InputKind);
-            return TypedResults.AcceptedAtRoute(SessionResponse.From(created, signer), "GetSession", new { id = created.Id });
+            return TypedResults.AcceptedAtRoute(SessionResponse.From(created, signer, traces), "GetSession", new { id = created.Id });
         }
         finally
         {
@@ -60,10 +62,10 @@ public static partial class SessionEndpoints
     }
 
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> GetAsync(
-        Guid id, SessionStore sessions, MediaUrlSigner signer, CancellationToken cancellationToken)
+        Guid id, SessionStore sessions, MediaUrlSigner signer, TraceLinks traces, CancellationToken cancellationToken)
     {
         var session = await sessions.GetAsync(id, cancellationToken);
-        return session is null ? NotFound(id) : TypedResults.Ok(SessionResponse.From(session, signer));
+        return session is null ? NotFound(id) : TypedResults.Ok(SessionResponse.From(session, signer, traces));
     }
 
     private static async Task<Results<Ok<SessionPage>, ProblemHttpResult>> ListAsync(
@@ -93,7 +95,7 @@ public static partial class SessionEndpoints
     }
 
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> CancelAsync(
-        Guid id, SessionStore sessions, MediaUrlSigner signer, CancellationToken cancellationToken)
+        Guid id, SessionStore sessions, MediaUrlSigner signer, TraceLinks traces, CancellationToken cancellationToken)
     {
         var outcome = await sessions.CancelAsync(id, cancellationToken);
         return outcome switch
@@ -101,7 +103,7 @@ public static partial class SessionEndpoints
             CancelOutcome.NotFound => NotFound(id),
             CancelOutcome.AlreadyFinished => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The session has already finished",
                 detail: $"Session {id} has ended; there is nothing left to cancel."),
-            _ => TypedResults.Ok(SessionResponse.From((await sessions.GetAsync(id, cancellationToken))!, signer)),
+            _ => TypedResults.Ok(SessionResponse.From((await sessions.GetAsync(id, cancellationToken))!, signer, traces)),
         };
     }
 

@@ -5,6 +5,7 @@ using Deckard.Api.Events;
 using Deckard.Core.Events;
 using Deckard.Core.Sessions;
 using Deckard.Core.Storage;
+using Deckard.Core.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
@@ -65,6 +66,7 @@ public static class SessionEventEndpoints
         response.Headers["X-Accel-Buffering"] = "no";
         // Subscribe before reading, so an event written between the read and the wait still wakes us.
         using var subscription = hub.Subscribe(id);
+        using var open = DeckardMetrics.TrackEventStream();
         await response.WriteAsync(": connected\n\n", cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
         try

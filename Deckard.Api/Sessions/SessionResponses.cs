@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Deckard.Api.Media;
+using Deckard.Api.Telemetry;
 using Deckard.Core.Sessions;
 using Deckard.Core.Steps;
 using SessionOptions = Deckard.Core.Sessions.SessionOptions;
@@ -19,24 +20,26 @@ public sealed record SessionResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? FinishedAt,
+    string? TraceId,
     IReadOnlyList<StepResponse> Steps,
     IReadOnlyList<ArtifactResponse> Artifacts,
     SessionLinks Links)
 {
-    public static SessionResponse From(SessionView session, MediaUrlSigner signer) => new(
+    public static SessionResponse From(SessionView session, MediaUrlSigner signer, TraceLinks traces) => new(
         session.Id, session.Status, session.Prompt, session.Transcript, session.Intent, session.IntentArguments, session.Options,
-        session.Error, session.CreatedAt, session.UpdatedAt, session.FinishedAt,
+        session.Error, session.CreatedAt, session.UpdatedAt, session.FinishedAt, session.TraceId,
         [.. session.Steps.Select(step => new StepResponse(step.Name, step.State, step.Attempts, step.Error, step.Usage, step.StartedAt, step.FinishedAt))],
         [.. session.Artifacts.Select(artifact => new ArtifactResponse(
             artifact.Id, artifact.Kind, artifact.Role, artifact.ContentType, artifact.SizeBytes, artifact.CreatedAt, signer.SignedPath(artifact.Id)))],
-        SessionLinks.For(session.Id));
+        SessionLinks.For(session.Id) with { Trace = traces.For(session.TraceId) });
 }
 
 public sealed record StepResponse(string Name, string State, int Attempts, string? Error, ModelUsage? Usage, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
 
 public sealed record ArtifactResponse(Guid Id, string Kind, string Role, string ContentType, long SizeBytes, DateTimeOffset CreatedAt, string Url);
 
-public sealed record SessionLinks(string Self, string Events, string Cancel)
+/// <summary>Where to go from a session; <see cref="Trace"/> is its trace on the dashboard (Development only).</summary>
+public sealed record SessionLinks(string Self, string Events, string Cancel, string? Trace = null)
 {
     public static SessionLinks For(Guid id) => new($"/api/sessions/{id}", $"/api/sessions/{id}/events", $"/api/sessions/{id}/cancel");
 }

@@ -17,8 +17,10 @@ public static class GenAITelemetry
         return activity;
     }
 
-    public static void RecordUsage(Activity? activity, ModelUsage usage)
+    /// <summary>The usage on the call's span, and in the <c>gen_ai.client.token.usage</c> metric.</summary>
+    public static void RecordUsage(Activity? activity, string operation, ModelUsage usage)
     {
+        DeckardMetrics.RecordTokens(operation, usage);
         activity?.SetTag("gen_ai.response.model", usage.Model);
         activity?.SetTag("gen_ai.usage.input_tokens", usage.InputTokens);
         activity?.SetTag("gen_ai.usage.output_tokens", usage.OutputTokens);

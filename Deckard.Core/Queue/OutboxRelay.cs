@@ -1,3 +1,4 @@
+using Deckard.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -42,6 +43,7 @@ public sealed partial class OutboxRelay(
             }
             catch (Exception exception) when (exception is RedisException or NpgsqlException or TimeoutException && !stoppingToken.IsCancellationRequested)
             {
+                BrokenConnections.ClearPoolIfServerWentAway(dataSource, exception);
                 if (!redisWasDown)
                 {
                     LogPublishFailed(logger, exception.Message);

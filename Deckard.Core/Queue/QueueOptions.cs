@@ -49,4 +49,8 @@ public sealed class QueueOptions
     /// <summary>Steps one Workers replica runs at once.</summary>
     [Range(1, 256)]
     public int Concurrency { get; set; } = 8;
+
+    /// <summary>How often a Workers replica reads the streams' length and pending counts for the metrics.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

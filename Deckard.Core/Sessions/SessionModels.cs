@@ -16,6 +16,9 @@ public sealed record NewSession(
 
     public string FirstStep => Speech is not null ? StepNames.Lipsync : Audio is not null ? StepNames.Transcribe : StepNames.Classify;
 
+    /// <summary>The W3C trace id of the request that made the session (from its <c>traceparent</c>), or null outside a trace.</summary>
+    public string? TraceId => System.Diagnostics.ActivityContext.TryParse(TraceParent, null, out var context) ? context.TraceId.ToHexString() : null;
+
     /// <summary>What the session started from, as <c>session.created</c> says.</summary>
     public string InputKind => Speech is not null ? "portrait-and-speech" : Audio is not null ? "audio" : "prompt";
 }
@@ -35,6 +38,7 @@ public sealed record SessionView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? FinishedAt,
+    string? TraceId,
     IReadOnlyList<StepView> Steps,
     IReadOnlyList<ArtifactView> Artifacts);
 

@@ -3,6 +3,7 @@ using Deckard.Core.Events;
 using Deckard.Core.Queue;
 using Deckard.Core.Steps;
 using Deckard.Core.Storage;
+using Deckard.Core.Telemetry;
 using Npgsql;
 
 namespace Deckard.Core.Sessions;
@@ -27,12 +28,13 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
         // One round trip for every row, then the commit.
         await using var batch = new NpgsqlBatch(connection, transaction);
         var insert = new NpgsqlBatchCommand("""
-            INSERT INTO sessions (id, status, prompt, options, created_at, updated_at)
-            VALUES (@id, 'queued', @prompt, @options::jsonb, @now, @now)
+            INSERT INTO sessions (id, status, prompt, options, trace_id, created_at, updated_at)
+            VALUES (@id, 'queued', @prompt, @options::jsonb, @trace, @now, @now)
             """);
         insert.Parameters.AddWithValue("id", id);
         insert.Parameters.AddWithValue("prompt", (object?)session.Prompt ?? DBNull.Value);
         insert.Parameters.AddWithValue("options", DeckardJson.Serialize(session.Options));
+        insert.Parameters.AddWithValue("trace", (object?)session.TraceId ?? DBNull.Value);
         insert.Parameters.AddWithValue("now", now);
         batch.BatchCommands.Add(insert);
 
@@ -83,7 +85,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
 
         await transaction.CommitAsync(cancellationToken);
         await publisher.PublishCommittedAsync(connection, new StepMessage(id, firstStep, session.TraceParent, outboxId), cancellationToken);
-        return new SessionView(id, SessionStatus.Queued, session.Prompt, null, null, null, session.Options, null, now, now, null,
+        return new SessionView(id, SessionStatus.Queued, session.Prompt, null, null, null, session.Options, null, now, now, null, session.TraceId,
             [new StepView(firstStep, "pending", 0, null, null, null, null)], artifacts);
     }
 
@@ -191,6 +193,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
 
         await EventWriter.AppendAsync(connection, transaction, id, EventTypes.SessionCancelled, new { sessionId = id }, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        DeckardMetrics.RecordSessionEnded(SessionStatus.Cancelled);
         return CancelOutcome.Cancelled;
     }
 
@@ -213,7 +216,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
     }
 
     private const string SessionColumns =
-        "id, status, prompt, transcript, intent, intent_arguments::text, options::text, error, created_at, updated_at, finished_at";
+        "id, status, prompt, transcript, intent, intent_arguments::text, options::text, error, created_at, updated_at, finished_at, trace_id";
 
     private static SessionView ReadSession(NpgsqlDataReader reader) => new(
         reader.GetGuid(0),
@@ -227,6 +230,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
         reader.GetFieldValue<DateTimeOffset>(8),
         reader.GetFieldValue<DateTimeOffset>(9),
         reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+        NullableString(reader, 11),
         [],
         []);
 

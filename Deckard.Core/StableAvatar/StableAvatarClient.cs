@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Deckard.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -53,6 +54,7 @@ public sealed partial class StableAvatarClient(
         {
             progress?.Report(new RenderProgress("queued", submission, Elapsed(started), estimate));
             var eventId = await gradio.SubmitAsync(app, data, cancellationToken);
+            var submitted = timeProvider.GetUtcNow();
             progress?.Report(new RenderProgress("rendering", submission, Elapsed(started), estimate));
             var outcome = await gradio.ReadResultAsync(
                 app, eventId, () => progress?.Report(new RenderProgress("rendering", submission, Elapsed(started), estimate)), cancellationToken);
@@ -60,6 +62,7 @@ public sealed partial class StableAvatarClient(
             {
                 case GradioOutcome.Completed completed:
                     var (videoPath, seed) = ReadOutput(completed.Data);
+                    DeckardMetrics.RecordRender(timeProvider.GetUtcNow() - submitted, estimate, Elapsed(started));
                     progress?.Report(new RenderProgress("downloading", submission, Elapsed(started), estimate));
                     await gradio.DownloadAsync(app, videoPath, request.OutputPath, cancellationToken);
                     return new RenderResult(request.OutputPath, seed, submission, 0);

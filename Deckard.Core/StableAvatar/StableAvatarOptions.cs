@@ -66,6 +66,35 @@ public sealed class StableAvatarOptions
 
     /// <summary>The cost model behind the ETA in <c>lipsync.progress</c>.</summary>
     public RenderCostOptions Cost { get; set; } = new();
+
+    /// <summary>
+    /// Takes what the connection string names (<c>Endpoint</c>, <c>AccessToken</c>, <c>CostScale</c>) over the section's
+    /// values: the AppHost describes the pod, or its stand-in, that way.
+    /// </summary>
+    public void ApplyConnectionString(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return;
+        }
+
+        var parts = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (parts.TryGetValue("Endpoint", out var endpoint) && endpoint is string url && url.Length > 0)
+        {
+            BaseUrl = new Uri(url);
+        }
+
+        if (parts.TryGetValue("AccessToken", out var token) && token is string value && value.Length > 0)
+        {
+            AccessToken = value;
+        }
+
+        if (parts.TryGetValue("CostScale", out var scale) && scale is string text
+            && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var factor))
+        {
+            Cost.Scale = factor;
+        }
+    }
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Deckard.Core.Queue;
+using Deckard.Core.Sessions;
 using Deckard.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,9 @@ public sealed partial class StepRunner
 
     public async Task RunAsync(StepMessage message, CancellationToken cancellationToken)
     {
+        // Every log line of this run carries the session and the step as scope fields (never the prompt or transcript).
+        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = message.SessionId, ["Step"] = message.Step });
+        var started = Stopwatch.GetTimestamp();
         var claim = await _store.ClaimAsync(message.SessionId, message.Step, cancellationToken);
         if (claim is not StepClaim.Claimed { Context: var context })
         {
@@ -64,6 +68,8 @@ public sealed partial class StepRunner
                 var delay = RetryDelay(context.Attempt, failure.RetryAfter);
                 LogRetrying(_logger, message.Step, message.SessionId, context.Attempt, delay.TotalMilliseconds);
                 await _store.ScheduleRetryAsync(context, failure.Reason, delay, message.TraceParent, cancellationToken);
+                DeckardMetrics.RecordRetry(message.Step, exception.GetType().Name);
+                DeckardMetrics.RecordStep(message.Step, "retrying", Stopwatch.GetElapsedTime(started));
             }
             else
             {
@@ -71,6 +77,7 @@ public sealed partial class StepRunner
                     ? $"{failure.Reason} (gave up after {context.Attempt} attempts)"
                     : failure.Reason;
                 await FailAsync(context, message, reason, cancellationToken);
+                DeckardMetrics.RecordStep(message.Step, "failed", Stopwatch.GetElapsedTime(started));
             }
 
             return;
@@ -79,6 +86,14 @@ public sealed partial class StepRunner
         if (!await _store.CompleteAsync(context, result, message.TraceParent, cancellationToken))
         {
             LogOvertaken(_logger, message.Step, message.SessionId, context.Attempt);
+            DeckardMetrics.RecordStep(message.Step, "overtaken", Stopwatch.GetElapsedTime(started));
+            return;
+        }
+
+        DeckardMetrics.RecordStep(message.Step, "completed", Stopwatch.GetElapsedTime(started));
+        if (result.Next is null)
+        {
+            DeckardMetrics.RecordSessionEnded(SessionStatus.Completed);
         }
     }
 
@@ -98,6 +113,8 @@ public sealed partial class StepRunner
         LogFailed(_logger, message.Step, message.SessionId, context.Attempt);
         if (await _store.FailAsync(context, reason, cancellationToken))
         {
+            DeckardMetrics.RecordSessionEnded(SessionStatus.Failed);
+            DeckardMetrics.RecordDeadLetter(message.Step);
             await _redis.GetDatabase().StreamAddAsync(
                 _options.Value.DeadLetterStreamName,
                 [.. message.ToEntries(), new NameValueEntry("attempts", context.Attempt), new NameValueEntry("reason", reason)],

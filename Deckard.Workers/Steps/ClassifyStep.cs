@@ -71,7 +71,7 @@ public sealed class ClassifyStep(ResponsesClient responses, IOptions<OpenAIOptio
         }
 
         var usage = new ModelUsage(model, response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount, response.Usage?.TotalTokenCount);
-        GenAITelemetry.RecordUsage(activity, usage);
+        GenAITelemetry.RecordUsage(activity, "chat", usage);
         return Classified(intent, call.FunctionName, arguments, usage);
     }
 

@@ -37,7 +37,7 @@ public sealed class TranscribeStep(AudioClient audio, IOptions<OpenAIOptions> op
         // Token-billed models report tokens; duration-billed ones (whisper-1) report seconds, which count as none here.
         var tokens = transcription.Usage as AudioTranscriptionTokenUsage;
         var usage = new ModelUsage(model, tokens?.InputTokenCount, tokens?.OutputTokenCount, tokens?.TotalTokenCount);
-        GenAITelemetry.RecordUsage(activity, usage);
+        GenAITelemetry.RecordUsage(activity, "transcription", usage);
         return new StepResult
         {
             Transcript = text,

@@ -7,12 +7,13 @@ namespace Deckard.Benchmarks;
 
 /// <summary>
 /// How long the AppHost takes from launch to "everything healthy" (cold: a new state folder, so initdb runs; warm: the
-/// same folder again, as a person's second run), the AppHost's own memory, and how long Ctrl+C takes to stop it all.
-/// Baseline, measured in the same run: one bare .NET service (the RunPod mock) from launch to a 200 on /health.
+/// same folder again, as a person's second run), the memory of the AppHost and of the whole topology (DCP, the
+/// dashboard, the servers and the services), and how long Ctrl+C takes to stop it all. Baseline, measured in the same
+/// run: one bare .NET service (the RunPod mock) from launch to a 200 on /health.
 /// </summary>
 internal static partial class AppHostStartupBenchmark
 {
-    private const string ReadyLine = "Press Ctrl+C to stop everything.";
+    private const string ReadyLine = "Deckard is ready";
 
     public static async Task RunAsync(int runs)
     {
@@ -55,16 +56,21 @@ internal static partial class AppHostStartupBenchmark
 
     private static async Task<Sample> MeasureAppHostAsync(string stateDirectory)
     {
-        var appHost = Path.Combine(AppContext.BaseDirectory, "Deckard.AppHost.dll");
+        // As `dotnet run --project Deckard.AppHost` starts it (from its own folder, with the dashboard), on free ports.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var appHost = Path.Combine(Projects.Deckard_AppHost.ProjectPath, "bin", configuration, "net10.0", "Deckard.AppHost.dll");
         var startInfo = new ProcessStartInfo(Environment.ProcessPath!, [appHost])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        startInfo.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        startInfo.Environment["ASPNETCORE_URLS"] = $"http://localhost:{FreePort()}";
+        startInfo.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
+        startInfo.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
         startInfo.Environment["AppHost__StateDirectory"] = stateDirectory;
-        startInfo.Environment["AppHost__RandomizePorts"] = "true";
-        startInfo.Environment["AppHost__PrintResourceLogs"] = "false";
+        startInfo.Environment["DcpPublisher__RandomizePorts"] = "true";
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var stopwatch = Stopwatch.StartNew();
         using var process = Process.Start(startInfo)!;
@@ -83,23 +89,33 @@ internal static partial class AppHostStartupBenchmark
 
         var appHostMiB = ProcessMemory.ResidentMiB(process.Id);
         var appHostPeakMiB = ProcessMemory.PeakResidentMiB(process.Id);
-        var topologyMiB = appHostMiB + ProcessMemory.Children(process.Id).Sum(ProcessMemory.ResidentMiB);
+        // DCP runs detached from the AppHost (it watches the AppHost's process id): its tree is found by that id.
+        var topology = OrchestratorProcesses(process.Id).SelectMany(dcp => ProcessMemory.Descendants(dcp).Prepend(dcp))
+            .Concat(ProcessMemory.Descendants(process.Id)).Distinct().ToList();
+        var topologyMiB = appHostMiB + topology.Sum(ProcessMemory.ResidentMiB);
 
         stopwatch.Restart();
         _ = Kill(process.Id, 2);
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        while (topology.Any(pid => Directory.Exists($"/proc/{pid}") && ProcessMemory.ResidentMiB(pid) > 0))
+        {
+            await Task.Delay(20);
+        }
+
         return new Sample(startSeconds, appHostMiB, appHostPeakMiB, topologyMiB, stopwatch.Elapsed.TotalSeconds);
     }
 
     private static async Task<double> MeasureBareServiceAsync()
     {
         var port = FreePort();
-        var startInfo = new ProcessStartInfo(Environment.ProcessPath!, [new Projects.Deckard_RunPodMock().AssemblyPath])
+        var project = Path.GetDirectoryName(new Projects.Deckard_RunPodMock().ProjectPath)!;
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var startInfo = new ProcessStartInfo(Environment.ProcessPath!, [Path.Combine(project, "bin", configuration, "net10.0", "Deckard.RunPodMock.dll")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(new Projects.Deckard_RunPodMock().ProjectPath)!,
+            WorkingDirectory = project,
         };
         startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
@@ -133,6 +149,9 @@ internal static partial class AppHostStartupBenchmark
             await process.WaitForExitAsync();
         }
     }
+
+    private static IEnumerable<int> OrchestratorProcesses(int appHostPid) =>
+        ProcessMemory.Children(1).Where(pid => ProcessMemory.CommandLine(pid).Contains($"--monitor {appHostPid}", StringComparison.Ordinal));
 
     private static int FreePort()
     {

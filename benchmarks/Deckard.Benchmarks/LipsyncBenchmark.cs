@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Deckard.Hosting.Testing;
 
 namespace Deckard.Benchmarks;
 
@@ -29,13 +28,11 @@ internal static class LipsyncBenchmark
             await RunAsync("espeak-ng", "-w", raw, "This is a ten second clip of speech, spoken so that the avatar has something to say while the benchmark measures how long everything around the render takes.");
             await RunAsync("ffmpeg", "-v", "error", "-y", "-i", raw, "-af", "apad", "-t", ClipSeconds.ToString(CultureInfo.InvariantCulture), speech);
 
-            await using var app = await DeckardTestingBuilder.StartAsync<Program>(new DeckardTestingOptions
-            {
-                Configuration = { ["RunPodMock:CostModel:TimeScale"] = timeScale.ToString(CultureInfo.InvariantCulture) },
-            });
+            await using var app = await BenchmarkTopology.StartAsync(
+                new Dictionary<string, string> { ["RunPodMock:CostModel:TimeScale"] = timeScale.ToString(CultureInfo.InvariantCulture) });
             using var api = app.CreateHttpClient("api");
             using var runpod = app.CreateHttpClient("runpod-mock");
-            await using var database = Npgsql.NpgsqlDataSource.Create(app.GetConnectionString("postgres"));
+            await using var database = Npgsql.NpgsqlDataSource.Create(await app.ConnectionStringAsync("deckard"));
             var roundTrip = await GradioRoundTripAsync(runpod);
             var ffmpegStart = await FfmpegStartAsync();
 

@@ -2,9 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Deckard.Hosting;
-using Deckard.Hosting.ApplicationModel;
-using Deckard.Hosting.Testing;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -26,8 +23,8 @@ internal static class PipelineBenchmark
         double throughputOne, throughputTwo, kibPerConnection;
         await using (var app = await StartAsync(replicas: 1))
         {
-            redisFloor = await RedisRoundTripAsync(app.GetConnectionString("redis"));
-            postgresFloor = await PostgresInsertAsync(app.GetConnectionString("postgres"));
+            redisFloor = await RedisRoundTripAsync(await app.ConnectionStringAsync("redis"));
+            postgresFloor = await PostgresInsertAsync(await app.ConnectionStringAsync("deckard"));
             standInFloor = await StandInResponseAsync(app);
             (latencies, stored, deliveries, queueHops) = await LatencyAsync(app, sessions);
             throughputOne = await ThroughputAsync(app, sessions * 3);
@@ -58,14 +55,11 @@ internal static class PipelineBenchmark
     private static void Row(string label, double p50, double p99) =>
         Console.WriteLine($"{label,-58} {p50,10:0.00} {(double.IsNaN(p99) ? "" : p99.ToString("0.00", CultureInfo.InvariantCulture)),10}");
 
-    private static async Task<DeckardApplication> StartAsync(int replicas) =>
-        await DeckardTestingBuilder.StartAsync<Program>(new DeckardTestingOptions
-        {
-            Configuration = { ["Resources:workers:Replicas"] = replicas.ToString(CultureInfo.InvariantCulture) },
-        });
+    private static Task<BenchmarkTopology> StartAsync(int replicas) =>
+        BenchmarkTopology.StartAsync(new Dictionary<string, string> { ["Resources:workers:Replicas"] = replicas.ToString(CultureInfo.InvariantCulture) });
 
     private static async Task<(List<double> Latencies, List<double> Stored, List<double> Deliveries, List<double> QueueHops)> LatencyAsync(
-        DeckardApplication app, int count)
+        BenchmarkTopology app, int count)
     {
         using var api = app.CreateHttpClient("api");
         var latencies = new List<double>();
@@ -104,10 +98,10 @@ internal static class PipelineBenchmark
         return (latencies, stored, deliveries, queueHops);
     }
 
-    private static async Task<double> ThroughputAsync(DeckardApplication app, int count)
+    private static async Task<double> ThroughputAsync(BenchmarkTopology app, int count)
     {
         using var api = app.CreateHttpClient("api");
-        await using var database = NpgsqlDataSource.Create(app.GetConnectionString("postgres"));
+        await using var database = NpgsqlDataSource.Create(await app.ConnectionStringAsync("deckard"));
         using var concurrency = new SemaphoreSlim(32);
         var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(async index =>
         {
@@ -137,7 +131,7 @@ internal static class PipelineBenchmark
         }
     }
 
-    private static async Task<double> SseMemoryAsync(DeckardApplication app, int connections)
+    private static async Task<double> SseMemoryAsync(BenchmarkTopology app, int connections)
     {
         using var api = app.CreateHttpClient("api");
         using var admin = app.CreateHttpClient("openai-mock");
@@ -149,7 +143,7 @@ internal static class PipelineBenchmark
             sessions.Add(await SessionApi.CreateWithPromptAsync(api, $"Long question {index}?"));
         }
 
-        var apiPid = app.ResourceNotifications.Get("api").Replicas[0].ProcessId!.Value;
+        var apiPid = await app.ApiProcessIdAsync();
         await Task.Delay(1000);
         var before = ProcessMemory.ResidentMiB(apiPid);
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue };
@@ -231,10 +225,10 @@ internal static class PipelineBenchmark
     }
 
     /// <summary>What the classify step's model call costs by itself: the same kind of request, straight to the stand-in.</summary>
-    private static async Task<double> StandInResponseAsync(DeckardApplication app)
+    private static async Task<double> StandInResponseAsync(BenchmarkTopology app)
     {
         using var openai = app.CreateHttpClient("openai-mock");
-        openai.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OpenAIResource.StandInKey);
+        openai.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Deckard.AppHost.Resources.OpenAIResourceExtensions.StandInKey);
         var request = new
         {
             model = "gpt-5-mini",

@@ -17,6 +17,35 @@ internal static class ProcessMemory
             .Where(pid => ParentOf(pid) == parent)
             .ToList();
 
+    /// <summary>Children, grandchildren and so on.</summary>
+    public static IReadOnlyList<int> Descendants(int parent)
+    {
+        var found = new List<int>();
+        var frontier = new Queue<int>([parent]);
+        while (frontier.Count > 0)
+        {
+            foreach (var child in Children(frontier.Dequeue()))
+            {
+                found.Add(child);
+                frontier.Enqueue(child);
+            }
+        }
+
+        return found;
+    }
+
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
     private static int ParentOf(int pid)
     {
         try

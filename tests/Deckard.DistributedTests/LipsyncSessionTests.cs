@@ -26,16 +26,14 @@ public sealed class LipsyncSessionTests : IAsyncLifetime
     {
         _pipeline = pipeline;
         pipeline.Logs.Attach(output);
-        _runpod = pipeline.App.CreateHttpClient("runpod-mock");
+        _runpod = pipeline.Topology.CreateHttpClient("runpod-mock");
     }
 
     public async Task InitializeAsync()
     {
         (await _runpod.PostAsync(new Uri("/admin/reset", UriKind.Relative), null)).EnsureSuccessStatusCode();
-        // A 640×480 photo-like portrait (not square, so the crop is exercised) and about five seconds of real speech.
-        var portrait = Path.Combine(_folder, "portrait.png");
-        await ExternalTool.RunAsync("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480", "-frames:v", "1", portrait);
-        _portrait = await File.ReadAllBytesAsync(portrait);
+        // A 640×480 photo-like portrait and about five seconds of real speech.
+        _portrait = await TestPortrait.PngAsync();
         var speech = Path.Combine(_folder, "speech.wav");
         await ExternalTool.RunAsync("espeak-ng", "-w", speech, "Hello there. I am your avatar, and these words move my lips for about five seconds.");
         _speech = await File.ReadAllBytesAsync(speech);

@@ -30,10 +30,9 @@ public sealed class PipelineFaultTests : IAsyncLifetime
         var id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync(Question));
         await _pipeline.Sessions.FollowEventsAsync(id, stopAfter: e => e.Type == "step.started");
         var holder = await PendingConsumerAsync(id);
-        var workers = _pipeline.App.ResourceNotifications.Get("workers");
-        var victim = workers.Replicas.Single(replica => replica.InstanceId == holder);
+        var victim = _pipeline.Topology.Instances("workers").Single(replica => replica.ResourceId == $"workers-{holder}");
 
-        System.Diagnostics.Process.GetProcessById(victim.ProcessId!.Value).Kill();
+        System.Diagnostics.Process.GetProcessById(DeckardTestApp.ServiceProcessId(victim)).Kill();
         var events = await _pipeline.Sessions.WaitForEndAsync(id, TimeSpan.FromSeconds(90));
 
         Assert.Equal("session.completed", events[^1].Type);
@@ -42,7 +41,7 @@ public sealed class PipelineFaultTests : IAsyncLifetime
         Assert.Single(events, e => e.Type == "step.started");
         Assert.Equal(2, await _pipeline.ScalarAsync<int>("SELECT attempts FROM steps WHERE session_id = @id AND name = 'classify'", ("id", id)));
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Id));
-        await _pipeline.App.ResourceNotifications.WaitForResourceHealthyAsync("workers").WaitAsync(TimeSpan.FromSeconds(60));
+        await _pipeline.Topology.WaitForHealthyAsync("workers");
     }
 
     [Fact]
@@ -51,7 +50,7 @@ public sealed class PipelineFaultTests : IAsyncLifetime
         Guid id;
         try
         {
-            await _pipeline.App.StopResourceAsync("workers");
+            await _pipeline.Topology.StopResourceAsync("workers");
             id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync(Question));
             // A consumer reads the message, then vanishes for good.
             var database = _pipeline.Redis.GetDatabase();
@@ -64,15 +63,14 @@ public sealed class PipelineFaultTests : IAsyncLifetime
         }
         finally
         {
-            _pipeline.App.StartResource("workers");
+            await _pipeline.Topology.StartResourceAsync("workers");
         }
 
         var events = await _pipeline.Sessions.WaitForEndAsync(id, TimeSpan.FromSeconds(60));
 
         Assert.Equal("session.completed", events[^1].Type);
-        Assert.Contains(_pipeline.App.ResourceNotifications.Get("workers").Replicas,
-            replica => _pipeline.App.GetLogs(replica.Name).Any(line => line.Text.Contains("Reclaimed", StringComparison.Ordinal)));
-        await _pipeline.App.ResourceNotifications.WaitForResourceHealthyAsync("workers").WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Contains(_pipeline.Logs.Of("workers"), line => line.Contains("Reclaimed", StringComparison.Ordinal));
+        await _pipeline.Topology.WaitForHealthyAsync("workers");
     }
 
     [Fact]
@@ -81,7 +79,7 @@ public sealed class PipelineFaultTests : IAsyncLifetime
         Guid id;
         try
         {
-            await _pipeline.App.StopResourceAsync("redis");
+            await _pipeline.Topology.StopResourceAsync("redis");
             using var response = await _pipeline.Sessions.CreateWithPromptAsync(Question);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             id = await _pipeline.Sessions.CreatedIdAsync(response);
@@ -89,14 +87,41 @@ public sealed class PipelineFaultTests : IAsyncLifetime
         }
         finally
         {
-            _pipeline.App.StartResource("redis");
+            await _pipeline.Topology.StartResourceAsync("redis");
         }
 
         var events = await _pipeline.Sessions.WaitForEndAsync(id, TimeSpan.FromSeconds(90));
 
         Assert.Equal("session.completed", events[^1].Type);
         Assert.Equal("search", events.Single(e => e.Type == "intent.classified").Data.GetProperty("intent").GetString());
-        await _pipeline.App.ResourceNotifications.WaitForResourceHealthyAsync("api").WaitAsync(TimeSpan.FromSeconds(60));
+        await _pipeline.Topology.WaitForHealthyAsync("api");
+    }
+
+    [Fact]
+    public async Task Postgres_stopped_and_started_again_answers_503_meanwhile_and_keeps_every_session()
+    {
+        var earlier = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync(Question));
+        Assert.Equal("session.completed", (await _pipeline.Sessions.WaitForEndAsync(earlier))[^1].Type);
+        try
+        {
+            await _pipeline.Topology.StopResourceAsync("postgres");
+            using var refused = await _pipeline.Sessions.CreateWithPromptAsync(Question);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        }
+        finally
+        {
+            await _pipeline.Topology.StartResourceAsync("postgres");
+            // The test's own pool is as stale as the services' were.
+            _pipeline.Database.Clear();
+        }
+
+        await _pipeline.Topology.WaitForHealthyAsync("deckard");
+        await _pipeline.Topology.WaitForHealthyAsync("api");
+        var later = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync(Question));
+
+        Assert.Equal("session.completed", (await _pipeline.Sessions.WaitForEndAsync(later, TimeSpan.FromSeconds(60)))[^1].Type);
+        Assert.Equal("completed", (await _pipeline.Sessions.GetAsync(earlier)).GetProperty("status").GetString());
     }
 
     [Fact]

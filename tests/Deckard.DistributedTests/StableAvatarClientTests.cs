@@ -23,7 +23,7 @@ public sealed class StableAvatarClientTests : IAsyncLifetime
     {
         _pipeline = pipeline;
         pipeline.Logs.Attach(output);
-        _admin = pipeline.App.CreateHttpClient("runpod-mock");
+        _admin = pipeline.Topology.CreateHttpClient("runpod-mock");
     }
 
     public async Task InitializeAsync()
@@ -222,7 +222,7 @@ public sealed class StableAvatarClientTests : IAsyncLifetime
     {
         var options = new StableAvatarOptions
         {
-            BaseUrl = _pipeline.App.GetEndpoint("runpod-mock"),
+            BaseUrl = _pipeline.Topology.GetEndpoint("runpod-mock"),
             RetryBaseDelay = TimeSpan.FromMilliseconds(200),
             RetryMaxDelay = TimeSpan.FromSeconds(1),
             SafeRetries = 8,

@@ -1,15 +1,16 @@
 using System.Net;
 using System.Text.Json;
 using Deckard.DistributedTests.Infrastructure;
-using Deckard.Hosting.Orchestration;
-using Deckard.Hosting.Testing;
 using Npgsql;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace Deckard.DistributedTests;
 
-/// <summary>The topology the AppHost declares, running for real: local PostgreSQL and Redis, the api, two workers, the RunPod mock.</summary>
+/// <summary>
+/// The topology the AppHost declares, running for real on Aspire: the OS's PostgreSQL and Redis as executables, the
+/// api, two workers replicas and the two stand-ins.
+/// </summary>
 public sealed class TopologyTests : IClassFixture<TopologyFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
@@ -21,24 +22,27 @@ public sealed class TopologyTests : IClassFixture<TopologyFixture>
         topology.Logs.Attach(output);
     }
 
+    private DeckardTestApp App => _topology.Topology;
+
     [Fact]
     public async Task Api_is_healthy_because_its_postgres_and_redis_connections_answer()
     {
-        using var api = _topology.App.CreateHttpClient("api");
+        using var api = App.CreateHttpClient("api");
 
         using var response = await api.GetAsync(new Uri("/health", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var checks = report.RootElement.GetProperty("checks");
-        Assert.Equal("Healthy", checks.GetProperty("postgres").GetProperty("status").GetString());
-        Assert.Equal("Healthy", checks.GetProperty("redis").GetProperty("status").GetString());
+        // The checks Aspire.Npgsql and Aspire.StackExchange.Redis register.
+        Assert.Equal("Healthy", checks.GetProperty("PostgreSql").GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks.GetProperty("StackExchange.Redis").GetProperty("status").GetString());
     }
 
     [Fact]
     public async Task The_deckard_database_is_created_and_its_connection_string_opens_it()
     {
-        await using var connection = new NpgsqlConnection(_topology.App.GetConnectionString("postgres"));
+        await using var connection = new NpgsqlConnection(await App.ConnectionStringAsync("deckard"));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT current_database()", connection);
 
@@ -46,65 +50,75 @@ public sealed class TopologyTests : IClassFixture<TopologyFixture>
     }
 
     [Fact]
+    public async Task Local_servers_keep_their_data_and_generated_passwords_in_the_state_folder()
+    {
+        var postgresPassword = await File.ReadAllTextAsync(Path.Combine(App.StateDirectory, "secrets", "postgres-password"));
+        var redisPassword = await File.ReadAllTextAsync(Path.Combine(App.StateDirectory, "secrets", "redis-password"));
+
+        Assert.True(File.Exists(Path.Combine(App.StateDirectory, "postgres", "data", "PG_VERSION")), "no PostgreSQL cluster in the state folder");
+        Assert.True(Directory.Exists(Path.Combine(App.StateDirectory, "redis", "appendonlydir")), "no Redis append-only files in the state folder");
+        Assert.Contains($"Password={postgresPassword}", await App.ConnectionStringAsync("deckard"), StringComparison.Ordinal);
+        Assert.EndsWith($",password={redisPassword}", await App.ConnectionStringAsync("redis"), StringComparison.Ordinal);
+        // Neither password is on a command line for `ps` to show.
+        Assert.Empty(ProcessTable.WithCommandLineContaining(postgresPassword));
+        Assert.Empty(ProcessTable.WithCommandLineContaining(redisPassword));
+    }
+
+    [Fact]
     public async Task Two_workers_replicas_run_as_separate_processes_and_each_announces_itself_in_redis()
     {
-        var workers = await _topology.App.ResourceNotifications.WaitForResourceHealthyAsync("workers").WaitAsync(Deadline);
+        var workers = await App.WaitForHealthyAsync("workers");
 
-        Assert.Equal(2, workers.Replicas.Count);
-        Assert.Equal(2, workers.Replicas.Select(replica => replica.ProcessId).Distinct().Count());
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(_topology.App.GetConnectionString("redis"));
-        foreach (var replica in workers.Replicas)
+        Assert.Equal(2, workers.Count);
+        Assert.Equal(2, workers.Select(DeckardTestApp.ServiceProcessId).Distinct().Count());
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await App.ConnectionStringAsync("redis"));
+        foreach (var replica in workers)
         {
-            Assert.True(await redis.GetDatabase().KeyExistsAsync($"deckard:workers:{replica.InstanceId}"),
-                $"replica {replica.Name} has no presence key");
+            // The replica's OpenTelemetry service.instance.id, which Aspire derives from its resource id.
+            var instanceId = replica.ResourceId["workers-".Length..];
+            Assert.True(await redis.GetDatabase().KeyExistsAsync($"deckard:workers:{instanceId}"), $"replica {replica.ResourceId} has no presence key");
         }
     }
 
     [Fact]
     public async Task A_worker_process_killed_with_sigkill_is_restarted_and_becomes_healthy_again()
     {
-        var before = await _topology.App.ResourceNotifications.WaitForResourceHealthyAsync("workers").WaitAsync(Deadline);
-        var victim = before.Replicas[0];
-        var bystander = before.Replicas[1];
+        var before = await App.WaitForHealthyAsync("workers");
+        var victim = before[0];
+        var bystander = before[1];
+        var victimPid = DeckardTestApp.ServiceProcessId(victim);
+        var bystanderPid = DeckardTestApp.ServiceProcessId(bystander);
 
-        System.Diagnostics.Process.GetProcessById(victim.ProcessId!.Value).Kill();
+        System.Diagnostics.Process.GetProcessById(victimPid).Kill();
 
-        var after = await _topology.App.ResourceNotifications.WaitForResourceAsync(
-            "workers",
-            snapshot => snapshot.Replicas[0].Restarts > victim.Restarts && snapshot.Replicas[0].IsHealthy).WaitAsync(Deadline);
-        Assert.NotEqual(victim.ProcessId, after.Replicas[0].ProcessId);
-        Assert.Equal(victim.InstanceId, after.Replicas[0].InstanceId);
-        Assert.Equal(bystander.ProcessId, after.Replicas[1].ProcessId);
-        Assert.False(ProcessTable.IsAlive(victim.ProcessId.Value));
-        Assert.Contains(_topology.App.GetLogs(victim.Name), line => line.IsSystem && line.Text.Contains("restarting in", StringComparison.Ordinal));
+        var after = await App.WaitForHealthyAsync("workers", instances =>
+            instances.Any(instance => instance.ResourceId == victim.ResourceId
+                && DeckardTestApp.FindServiceProcess(instance) is { } pid && pid != victimPid), Deadline);
+        Assert.Equal(bystanderPid, DeckardTestApp.ServiceProcessId(after.Single(instance => instance.ResourceId == bystander.ResourceId)));
+        Assert.False(ProcessTable.IsAlive(victimPid));
+        Assert.Contains(App.Logs.Of("workers"), line => line.Contains("Exited on its own", StringComparison.Ordinal) && line.Contains("restarting in", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Servers_given_by_connection_strings_are_used_as_they_are_and_not_started()
     {
-        var options = new DeckardTestingOptions
+        var settings = new Dictionary<string, string>
         {
-            LogSink = _topology.Logs,
-            Configuration =
-            {
-                ["ConnectionStrings:postgres"] = _topology.App.GetConnectionString("postgres"),
-                ["ConnectionStrings:redis"] = _topology.App.GetConnectionString("redis"),
-                ["Resources:workers:Replicas"] = "1",
-            },
+            ["ConnectionStrings:deckard"] = await App.ConnectionStringAsync("deckard"),
+            ["ConnectionStrings:redis"] = await App.ConnectionStringAsync("redis"),
+            ["Resources:workers:Replicas"] = "1",
         };
 
-        await using var second = await DeckardTestingBuilder.StartAsync<Program>(options);
+        await using var second = await DeckardTestApp.StartAsync(_topology.Logs, settings);
 
-        foreach (var name in new[] { "postgres", "redis" })
+        Assert.Empty(second.Instances("postgres"));
+        foreach (var name in new[] { "deckard", "redis" })
         {
-            var snapshot = second.ResourceNotifications.Get(name);
-            Assert.True(snapshot.IsExternal);
-            Assert.Equal("ConnectionString", snapshot.Type);
-            Assert.True(snapshot.IsHealthy);
-            Assert.Null(snapshot.Replicas[0].ProcessId);
+            Assert.DoesNotContain(second.Processes(), process => process.Resource.Name == name);
+            Assert.Equal(settings[$"ConnectionStrings:{name}"], await second.ConnectionStringAsync(name));
         }
 
-        Assert.Equal(_topology.App.GetConnectionString("postgres"), second.GetConnectionString("postgres"));
+        Assert.False(Directory.Exists(Path.Combine(second.StateDirectory, "postgres")), "a local PostgreSQL was prepared anyway");
         using var api = second.CreateHttpClient("api");
         using var health = await api.GetAsync(new Uri("/health", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
@@ -113,9 +127,10 @@ public sealed class TopologyTests : IClassFixture<TopologyFixture>
     [Fact]
     public void Every_resource_reports_running_and_healthy()
     {
-        var snapshots = _topology.App.ResourceNotifications.All;
+        var resources = App.RunningResources();
 
-        Assert.Equal(["api", "openai-mock", "postgres", "redis", "runpod-mock", "workers"], snapshots.Select(s => s.Name).Order());
-        Assert.All(snapshots.SelectMany(s => s.Replicas), replica => Assert.Equal(ResourceState.Running, replica.State));
+        Assert.Equal(["api", "deckard", "openai-mock", "postgres", "redis", "runpod-mock", "workers"], resources.Select(r => r.Resource.Name).Distinct().Order());
+        Assert.Equal(2, resources.Count(r => r.Resource.Name == "workers"));
+        Assert.All(resources, resource => Assert.True(DeckardTestApp.IsHealthy(resource), $"{resource.ResourceId}: {resource.Snapshot.State?.Text} {resource.Snapshot.HealthStatus}"));
     }
 }

@@ -1,14 +1,16 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Xunit.Abstractions;
 
 namespace Deckard.DistributedTests.Infrastructure;
 
-/// <summary>The AppHost as a person runs it: its own process, its console read line by line.</summary>
+/// <summary>The AppHost as a person runs it: its own process (with its dashboard), its console read line by line.</summary>
 public sealed partial class AppHostProcess : IAsyncDisposable
 {
-    private const string ReadyLine = "Press Ctrl+C to stop everything.";
+    private const string ReadyLine = "Deckard is ready";
     private readonly Process _process;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ITestOutputHelper _output;
@@ -28,17 +30,27 @@ public sealed partial class AppHostProcess : IAsyncDisposable
 
     public static async Task<AppHostProcess> StartAsync(ITestOutputHelper output)
     {
-        var stateDirectory = Directory.CreateTempSubdirectory("deckard-apphost-").FullName;
-        var appHost = Path.Combine(AppContext.BaseDirectory, "Deckard.AppHost.dll");
-        var startInfo = new ProcessStartInfo(Environment.ProcessPath!, [appHost])
+        var stateDirectory = DeckardTestApp.CreateStateFolder();
+        // The AppHost as `dotnet run` starts it: from its own output folder, with its own dependencies (the copy in the
+        // tests' folder resolves the tests' package versions instead).
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var appHost = Path.Combine(Projects.Deckard_AppHost.ProjectPath, "bin", configuration, "net10.0", "Deckard.AppHost.dll");
+        // A terminal's Ctrl+C must reach the AppHost even when the test run itself was started in the background
+        // (which makes children inherit SIGINT ignored): env resets it to its default.
+        var startInfo = new ProcessStartInfo("env", ["--default-signal=INT,TERM", Environment.ProcessPath!, appHost])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        // What the launch profile gives `dotnet run`, on free ports so a person's own AppHost can keep running.
+        startInfo.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        startInfo.Environment["ASPNETCORE_URLS"] = $"http://localhost:{FreePort()}";
+        startInfo.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}";
+        startInfo.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
         startInfo.Environment["AppHost__StateDirectory"] = stateDirectory;
-        startInfo.Environment["AppHost__RandomizePorts"] = "true";
+        startInfo.Environment["DcpPublisher__RandomizePorts"] = "true";
         startInfo.Environment["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "false";
         var process = Process.Start(startInfo)!;
         var appHostProcess = new AppHostProcess(process, stateDirectory, output);
@@ -47,11 +59,19 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var exited = process.WaitForExitAsync();
-        var first = await Task.WhenAny(appHostProcess._ready.Task, exited).WaitAsync(TimeSpan.FromSeconds(120));
-        if (first == exited)
+        try
         {
-            throw new InvalidOperationException($"The AppHost exited with code {process.ExitCode} before everything was healthy.");
+            var exited = process.WaitForExitAsync();
+            var first = await Task.WhenAny(appHostProcess._ready.Task, exited).WaitAsync(DeckardTestApp.StartDeadline);
+            if (first == exited)
+            {
+                throw new InvalidOperationException($"The AppHost exited with code {process.ExitCode} before everything was healthy.");
+            }
+        }
+        catch
+        {
+            await appHostProcess.DisposeAsync();
+            throw;
         }
 
         return appHostProcess;
@@ -86,6 +106,13 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         {
             _ready.TrySetResult();
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,6 @@
-using Deckard.Hosting;
-using Deckard.Hosting.ApplicationModel;
-using Deckard.Hosting.Testing;
+using System.Globalization;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Npgsql;
 using StackExchange.Redis;
 using Xunit.Abstractions;
@@ -8,16 +8,17 @@ using Xunit.Abstractions;
 namespace Deckard.DistributedTests.Infrastructure;
 
 /// <summary>
-/// The whole topology with test-friendly settings: short queue timeouts and retry delays, a 20 s audio limit, and
-/// a client for the API, the OpenAI stand-in's admin API, the database and Redis.
+/// The whole topology with test-friendly settings: short queue timeouts and retry delays, a 20 s audio limit, a
+/// StableAvatar stand-in that renders in milliseconds, and clients for the API, the stand-ins' admin APIs, the
+/// database and Redis.
 /// </summary>
 public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
     public const int MaxAttempts = 3;
 
-    public TestOutputLogSink Logs { get; } = new(diagnostics);
+    public TestLogs Logs { get; } = new(diagnostics);
 
-    public DeckardApplication App { get; private set; } = null!;
+    public DeckardTestApp Topology { get; private set; } = null!;
 
     public SessionsClient Sessions { get; private set; } = null!;
 
@@ -29,44 +30,39 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = await DeckardTestingBuilder.BuildAsync<Program>(new DeckardTestingOptions { LogSink = Logs });
-        var queue = new Dictionary<string, string>
-        {
-            ["Queue__VisibilityTimeout"] = "00:00:03",
-            ["Queue__RetryBaseDelay"] = "00:00:00.200",
-            ["Queue__RetryMaxDelay"] = "00:00:01",
-            ["Queue__MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Queue__PollInterval"] = "00:00:00.250",
-            ["Queue__RelaySweepInterval"] = "00:00:00.200",
-        };
-        foreach (var project in App.Resources.OfType<ProjectResource>().Where(p => p.Name is "api" or "workers"))
-        {
-            foreach (var (key, value) in queue)
+        Topology = await DeckardTestApp.StartAsync(
+            Logs,
+            // Renders in milliseconds; the workers' ETA follows the same scale through the StableAvatar reference.
+            new Dictionary<string, string> { ["RunPodMock:CostModel:TimeScale"] = "0.001" },
+            builder =>
             {
-                project.Environment[key] = value;
-            }
-        }
+                foreach (var name in new[] { "api", "workers" })
+                {
+                    Project(builder, name)
+                        .WithEnvironment("Queue__VisibilityTimeout", "00:00:03")
+                        .WithEnvironment("Queue__RetryBaseDelay", "00:00:00.200")
+                        .WithEnvironment("Queue__RetryMaxDelay", "00:00:01")
+                        .WithEnvironment("Queue__MaxAttempts", MaxAttempts.ToString(CultureInfo.InvariantCulture))
+                        .WithEnvironment("Queue__PollInterval", "00:00:00.250")
+                        .WithEnvironment("Queue__RelaySweepInterval", "00:00:00.200");
+                }
 
-        App.Resources.OfType<ProjectResource>().Single(p => p.Name == "api").Environment["Uploads__MaxAudioDuration"] = "00:00:20";
-        // The workers' StableAvatar client at the stand-in's pace: a silent stream is dead after 2 s, safe retries
-        // come quickly, and the circuit stays closed across tests that fail renders on purpose.
-        var workers = App.Resources.OfType<ProjectResource>().Single(p => p.Name == "workers");
-        workers.Environment["StableAvatar__IdleTimeout"] = "00:00:02";
-        workers.Environment["StableAvatar__RetryBaseDelay"] = "00:00:00.100";
-        workers.Environment["StableAvatar__RetryMaxDelay"] = "00:00:00.500";
-        workers.Environment["StableAvatar__CircuitBreakerFailures"] = "100";
-        workers.Environment["StableAvatar__Cost__Scale"] = "0.001";
-        // Renders in milliseconds, heartbeats every 200 ms: the client's watchdog and budget are exercised in seconds.
-        var runpod = App.Resources.OfType<ProjectResource>().Single(p => p.Name == "runpod-mock");
-        runpod.Environment["RunPodMock__CostModel__TimeScale"] = "0.001";
-        runpod.Environment["RunPodMock__HeartbeatSeconds"] = "0.2";
-        await App.StartAsync();
-        await App.WaitForAllHealthyAsync().WaitAsync(TimeSpan.FromMinutes(2));
+                Project(builder, "api").WithEnvironment("Uploads__MaxAudioDuration", "00:00:20");
+                // The workers' StableAvatar client at the stand-in's pace: a silent stream is dead after 2 s, safe retries
+                // come quickly, and the circuit stays closed across tests that fail renders on purpose.
+                Project(builder, "workers")
+                    .WithEnvironment("StableAvatar__IdleTimeout", "00:00:02")
+                    .WithEnvironment("StableAvatar__RetryBaseDelay", "00:00:00.100")
+                    .WithEnvironment("StableAvatar__RetryMaxDelay", "00:00:00.500")
+                    .WithEnvironment("StableAvatar__CircuitBreakerFailures", "100");
+                // Heartbeats every 200 ms: the client's watchdog and budget are exercised in seconds.
+                Project(builder, "runpod-mock").WithEnvironment("RunPodMock__HeartbeatSeconds", "0.2");
+            });
 
-        Sessions = new SessionsClient(App.CreateHttpClient("api"));
-        OpenAI = new OpenAIMockAdmin(App.CreateHttpClient("openai-mock"));
-        Database = NpgsqlDataSource.Create(App.GetConnectionString("postgres"));
-        Redis = await ConnectionMultiplexer.ConnectAsync(App.GetConnectionString("redis") + ",abortConnect=false");
+        Sessions = new SessionsClient(Topology.CreateHttpClient("api"));
+        OpenAI = new OpenAIMockAdmin(Topology.CreateHttpClient("openai-mock"));
+        Database = NpgsqlDataSource.Create(await Topology.ConnectionStringAsync("deckard"));
+        Redis = await ConnectionMultiplexer.ConnectAsync(await Topology.ConnectionStringAsync("redis") + ",abortConnect=false");
     }
 
     public async Task DisposeAsync()
@@ -81,11 +77,14 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
             await Database.DisposeAsync();
         }
 
-        if (App is not null)
+        if (Topology is not null)
         {
-            await App.DisposeAsync();
+            await Topology.DisposeAsync();
         }
     }
+
+    public static IResourceBuilder<ProjectResource> Project(IDistributedApplicationBuilder builder, string name) =>
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(project => project.Name == name));
 
     /// <summary>Rows and queue entries that a rejected upload must not leave behind.</summary>
     public async Task<(long Sessions, long Artifacts, long Outbox, long Stream)> CountStoredAsync()

@@ -88,6 +88,19 @@ public static class ProcessTable
         return found;
     }
 
+    /// <summary>The process's command line with its arguments joined by spaces; empty once it has gone.</summary>
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException or IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
     public static async Task<bool> WaitUntilAllGoneAsync(IEnumerable<int> pids, TimeSpan deadline)
     {
         var remaining = pids.ToList();

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Deckard.AppHost.Resources;
+
+/// <summary>
+/// Once every Deckard service is healthy, one console summary: where each one answers, and how to stop. The dashboard's
+/// login URL is printed by Aspire above it.
+/// </summary>
+internal sealed class ReadyAnnouncement(
+    DistributedApplicationModel model, ResourceNotificationService notifications, ILogger<ReadyAnnouncement> logger) : BackgroundService
+{
+    public const string ReadyLine = "Deckard is ready";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var services = model.Resources.OfType<ProjectResource>()
+            .Where(project => project.HasAnnotationOfType<DeckardServiceAnnotation>())
+            .OrderBy(project => project.Name, StringComparer.Ordinal)
+            .ToList();
+        try
+        {
+            await Task.WhenAll(services.Select(service => notifications.WaitForResourceHealthyAsync(service.Name, stoppingToken)));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var summary = new StringBuilder()
+            .Append(ReadyLine).Append(" (").Append(Stopwatch.GetElapsedTime(started).TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)).AppendLine(" s):");
+        foreach (var service in services)
+        {
+            var replicas = service.GetReplicaCount();
+            var address = service.GetEndpoint("http").Url;
+            summary.Append("  ").Append(service.Name.PadRight(12)).Append(' ').Append(address)
+                .Append(replicas > 1 ? $"  ({replicas} replicas behind one proxy)" : "")
+                .Append(service.Name == "api" ? $"  (API reference: {address}/scalar)" : "")
+                .AppendLine();
+        }
+
+        summary.Append("Press Ctrl+C to stop everything.");
+        logger.LogInformation("{Summary}", summary.ToString());
+    }
+}

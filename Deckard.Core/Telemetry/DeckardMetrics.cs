@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Deckard.Core.Steps;
+
+namespace Deckard.Core.Telemetry;
+
+/// <summary>
+/// Deckard's own metrics, one meter named <c>Deckard</c> (the service defaults export it): what an operator asks of
+/// the queue, the steps, the sessions, the models, the GPU renders and the live streams.
+/// </summary>
+public static class DeckardMetrics
+{
+    public const string MeterName = "Deckard";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static Func<QueueReading?> _queueReading = () => null;
+
+    private static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>(
+        "deckard.step.duration", "s", "How long one run of a step took, by step and outcome (completed, retrying, failed, overtaken).");
+
+    private static readonly Counter<long> StepRetries = Meter.CreateCounter<long>(
+        "deckard.step.retries", "{retry}", "Runs of a step that failed transiently and were scheduled again.");
+
+    private static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>(
+        "deckard.step.dead_letters", "{message}", "Step messages copied to the dead-letter stream after their session failed.");
+
+    private static readonly Counter<long> SessionsEnded = Meter.CreateCounter<long>(
+        "deckard.sessions.ended", "{session}", "Sessions that reached a final status (completed, failed, cancelled).");
+
+    /// <summary>The OpenTelemetry GenAI convention's metric: tokens per call, by model and token type.</summary>
+    private static readonly Histogram<long> TokenUsage = Meter.CreateHistogram<long>(
+        "gen_ai.client.token.usage", "{token}", "Tokens used per model call, by model and type (input, output).");
+
+    private static readonly Histogram<double> RenderDuration = Meter.CreateHistogram<double>(
+        "deckard.lipsync.render.duration", "s", "GPU time of one StableAvatar job: from its submission to its result.");
+
+    private static readonly Histogram<double> EtaError = Meter.CreateHistogram<double>(
+        "deckard.lipsync.eta.error", "s", "How far the render estimate was from the render's real length, early or late.");
+
+    private static readonly ObservableGauge<long> StreamLength = Meter.CreateObservableGauge("deckard.stream.length",
+        () => Measure(reading => reading.Streams.Select(stream =>
+            new Measurement<long>(stream.Length, new KeyValuePair<string, object?>("messaging.destination.name", stream.Name)))),
+        "{message}", "Entries in a Redis stream (the step stream and its dead letters).");
+
+    private static readonly ObservableGauge<long> StreamPending = Meter.CreateObservableGauge("deckard.stream.pending",
+        () => Measure(reading => reading.Groups.Select(group => new Measurement<long>(group.Pending,
+            new("messaging.destination.name", group.Stream), new("messaging.consumer.group.name", group.Group)))),
+        "{message}", "Messages a consumer group has read but not yet acknowledged.");
+
+    private static readonly ObservableGauge<long> StreamLag = Meter.CreateObservableGauge("deckard.stream.lag",
+        () => Measure(reading => reading.Groups.Where(group => group.Lag is not null).Select(group => new Measurement<long>(group.Lag!.Value,
+            new("messaging.destination.name", group.Stream), new("messaging.consumer.group.name", group.Group)))),
+        "{message}", "Entries no consumer of the group has read yet.");
+
+    private static readonly UpDownCounter<long> OpenEventStreams = Meter.CreateUpDownCounter<long>(
+        "deckard.sse.streams", "{stream}", "Server-Sent Event streams open on this Api instance.");
+
+    public static void RecordStep(string step, string outcome, TimeSpan elapsed) =>
+        StepDuration.Record(elapsed.TotalSeconds, new("deckard.step", step), new("deckard.step.outcome", outcome));
+
+    public static void RecordRetry(string step, string reason) =>
+        StepRetries.Add(1, new("deckard.step", step), new("error.type", reason));
+
+    public static void RecordDeadLetter(string step) => DeadLetters.Add(1, new KeyValuePair<string, object?>("deckard.step", step));
+
+    public static void RecordSessionEnded(string status) =>
+        SessionsEnded.Add(1, new KeyValuePair<string, object?>("deckard.session.status", status));
+
+    public static void RecordTokens(string operation, ModelUsage usage)
+    {
+        if (usage.InputTokens is { } input)
+        {
+            TokenUsage.Record(input, Tags(operation, usage.Model, "input"));
+        }
+
+        if (usage.OutputTokens is { } output)
+        {
+            TokenUsage.Record(output, Tags(operation, usage.Model, "output"));
+        }
+    }
+
+    public static void RecordRender(TimeSpan gpuTime, TimeSpan? estimate, TimeSpan actual)
+    {
+        RenderDuration.Record(gpuTime.TotalSeconds);
+        if (estimate is { } estimated)
+        {
+            var error = (actual - estimated).TotalSeconds;
+            EtaError.Record(Math.Abs(error), new KeyValuePair<string, object?>("deckard.eta.direction", error > 0 ? "late" : "early"));
+        }
+    }
+
+    /// <summary>Counts an open SSE stream until the returned value is disposed.</summary>
+    public static IDisposable TrackEventStream()
+    {
+        OpenEventStreams.Add(1);
+        return new EventStreamScope();
+    }
+
+    /// <summary>Where the <c>deckard.stream.*</c> gauges read from: a sampler's last reading, so an export never waits on Redis.</summary>
+    public static void ObserveQueue(Func<QueueReading?> latest) => _queueReading = latest;
+
+    private static IEnumerable<Measurement<long>> Measure(Func<QueueReading, IEnumerable<Measurement<long>>> select) =>
+        _queueReading() is { } reading ? select(reading) : [];
+
+    private static TagList Tags(string operation, string model, string tokenType) => new()
+    {
+        { "gen_ai.operation.name", operation },
+        { "gen_ai.provider.name", "openai" },
+        { "gen_ai.request.model", model },
+        { "gen_ai.token.type", tokenType },
+    };
+
+    private sealed class EventStreamScope : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                OpenEventStreams.Add(-1);
+            }
+        }
+    }
+}
+
+/// <summary>One look at the queue: each stream's length and each consumer group's pending and unread counts.</summary>
+public sealed record QueueReading(IReadOnlyList<StreamReading> Streams, IReadOnlyList<ConsumerGroupReading> Groups);
+
+public sealed record StreamReading(string Name, long Length);
+
+public sealed record ConsumerGroupReading(string Stream, string Group, long Pending, long? Lag);

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace Deckard.Benchmarks;
+
+/// <summary>
+/// The AppHost's topology started through Aspire.Hosting.Testing for a benchmark: a fresh state folder, random ports,
+/// no dashboard (nothing exports telemetry, so nothing measured pays for it), every service healthy before it returns.
+/// </summary>
+internal sealed class BenchmarkTopology : IAsyncDisposable
+{
+    private static readonly string[] Services = ["deckard", "redis", "openai-mock", "runpod-mock", "api", "workers"];
+    private readonly string _state;
+
+    private BenchmarkTopology(DistributedApplication app, string state)
+    {
+        App = app;
+        _state = state;
+    }
+
+    public DistributedApplication App { get; }
+
+    public static async Task<BenchmarkTopology> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var state = Directory.CreateTempSubdirectory("deckard-bench-").FullName;
+        File.SetUnixFileMode(state, (UnixFileMode)0b111_101_101);
+        string[] args = [$"--AppHost:StateDirectory={state}", .. settings.Select(pair => $"--{pair.Key}={pair.Value}")];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Deckard_AppHost>(args, (options, _) => options.DisableDashboard = true);
+        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            builder.CreateResourceBuilder(project).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        }
+
+        var app = await builder.BuildAsync();
+        await app.StartAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await Task.WhenAll(Services.Select(name => app.ResourceNotifications.WaitForResourceHealthyAsync(name, deadline.Token)));
+        return new BenchmarkTopology(app, state);
+    }
+
+    public HttpClient CreateHttpClient(string resourceName) => App.CreateHttpClient(resourceName, "http");
+
+    public async Task<string> ConnectionStringAsync(string resourceName) => (await App.GetConnectionStringAsync(resourceName))!;
+
+    /// <summary>The api's own process (Aspire runs projects under <c>dotnet run</c>).</summary>
+    public async Task<int> ApiProcessIdAsync()
+    {
+        var api = await App.ResourceNotifications.WaitForResourceHealthyAsync("api");
+        var runner = Convert.ToInt32(api.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
+        return ProcessMemory.Descendants(runner).Single(pid => ProcessMemory.CommandLine(pid).EndsWith("/Deckard.Api", StringComparison.Ordinal));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        Directory.Delete(_state, recursive: true);
+    }
+}

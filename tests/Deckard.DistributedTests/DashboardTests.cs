@@ -1,0 +1,123 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Deckard.DistributedTests.Infrastructure;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Deckard.DistributedTests;
+
+/// <summary>
+/// What a person sees in the Aspire dashboard after one voice session, checked in a real browser (the OS's Chromium,
+/// driven by Playwright): every resource running and healthy, the api's console, the session's trace with spans from
+/// the api and the workers, and Deckard's metrics. Screenshots of each page are kept as test artifacts.
+/// </summary>
+public sealed partial class DashboardTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan TelemetryDeadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task After_a_voice_session_the_dashboard_shows_healthy_resources_the_api_console_its_trace_and_deckards_metrics()
+    {
+        var logs = new TestLogs(null);
+        logs.Attach(output);
+        var apiKey = Guid.NewGuid().ToString("N");
+        await using var topology = await DeckardTestApp.StartAsync(
+            logs, new Dictionary<string, string> { ["AppHost:DashboardApiKey"] = apiKey }, dashboard: true);
+        var login = new Uri(LoginUrl().Match(string.Join('\n', logs.OfAppHost())).Groups["url"].Value);
+        var dashboard = new Uri(login.GetLeftPart(UriPartial.Authority));
+        var artifacts = ArtifactsFolder();
+
+        // One voice session, start to end, as a front end makes it.
+        var sessions = new SessionsClient(topology.CreateHttpClient("api"));
+        var id = await sessions.CreatedIdAsync(await sessions.CreateWithAudioAsync(await TestAudio.SpeechWavAsync("What is the tallest mountain in the world?"), "question.wav"));
+        Assert.Equal("session.completed", (await sessions.WaitForEndAsync(id))[^1].Type);
+        var session = await sessions.GetAsync(id);
+        var traceId = session.GetProperty("traceId").GetString()!;
+        var traceLink = session.GetProperty("links").GetProperty("trace").GetString()!;
+        Assert.Equal(new Uri(dashboard, $"/traces/detail/{traceId}"), new Uri(traceLink));
+        await WaitForTraceFromAsync(dashboard, apiKey, traceId, "api", "workers");
+
+        var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+        page.SetDefaultTimeout(30_000);
+
+        // The login URL the AppHost printed sets the auth cookie and lands on the resources page.
+        await page.GotoAsync(login.ToString());
+        foreach (var resource in new[] { "api", "workers", "postgres", "deckard", "redis", "openai-mock", "runpod-mock" })
+        {
+            await Assertions.Expect(page.GetByText(resource, new PageGetByTextOptions { Exact = true }).First).ToBeVisibleAsync();
+        }
+
+        await Assertions.Expect(page.GetByText("Running").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "resources.png"), FullPage = true });
+        var resourcesText = await page.InnerTextAsync("body");
+        Assert.DoesNotContain("Unhealthy", resourcesText, StringComparison.Ordinal);
+        Assert.DoesNotContain("Finished", resourcesText, StringComparison.Ordinal);
+        Assert.DoesNotContain("Failed to start", resourcesText, StringComparison.Ordinal);
+
+        await page.GotoAsync(new Uri(dashboard, "/consolelogs/resource/api").ToString());
+        await Assertions.Expect(page.GetByText("Now listening on").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "api-console.png") });
+
+        await page.GotoAsync(traceLink);
+        await Assertions.Expect(page.GetByText("POST /api/sessions").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("process deckard:steps").First).ToBeVisibleAsync();
+        var traceText = await page.InnerTextAsync("body");
+        Assert.Contains("api", traceText, StringComparison.Ordinal);
+        Assert.Contains("workers", traceText, StringComparison.Ordinal);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "trace.png"), FullPage = true });
+
+        await page.GotoAsync(new Uri(dashboard, "/metrics/resource/workers?meter=Deckard&instrument=deckard.step.duration").ToString());
+        await Assertions.Expect(page.GetByText("deckard.step.duration").First).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "metrics.png"), FullPage = true });
+        output.WriteLine($"Screenshots in {artifacts}");
+    }
+
+    /// <summary>The dashboard's telemetry API: the trace, once spans from every named service have arrived.</summary>
+    private static async Task WaitForTraceFromAsync(Uri dashboard, string apiKey, string traceId, params string[] services)
+    {
+        using var http = new HttpClient { BaseAddress = dashboard };
+        http.DefaultRequestHeaders.Add("x-api-key", apiKey);
+        using var deadline = new CancellationTokenSource(TelemetryDeadline);
+        var seen = new HashSet<string>();
+        while (!services.All(seen.Contains))
+        {
+            await Task.Delay(500, deadline.Token);
+            using var response = await http.GetAsync(new Uri($"/api/telemetry/traces/{traceId}", UriKind.Relative), deadline.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                continue;
+            }
+
+            var trace = await response.Content.ReadFromJsonAsync<JsonElement>(deadline.Token);
+            foreach (var resourceSpans in trace.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
+            {
+                foreach (var attribute in resourceSpans.GetProperty("resource").GetProperty("attributes").EnumerateArray())
+                {
+                    if (attribute.GetProperty("key").GetString() == "service.name")
+                    {
+                        seen.Add(attribute.GetProperty("value").GetProperty("stringValue").GetString()!);
+                    }
+                }
+            }
+        }
+    }
+
+    private static string ArtifactsFolder()
+    {
+        var folder = Environment.GetEnvironmentVariable("DECKARD_TEST_ARTIFACTS") is { Length: > 0 } configured
+            ? Path.Combine(configured, "dashboard")
+            : Path.Combine(AppContext.BaseDirectory, "artifacts", "dashboard");
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    [GeneratedRegex(@"Login to the dashboard at (?<url>http\S+)")]
+    private static partial Regex LoginUrl();
+}

@@ -1,0 +1,239 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Deckard.DistributedTests.Infrastructure;
+
+/// <summary>
+/// The AppHost's unchanged topology started through Aspire.Hosting.Testing, with a fresh state folder, random ports,
+/// every resource's log in the test output, and the handles tests need: clients, connection strings, replicas and
+/// their processes, stop and start.
+/// </summary>
+public sealed class DeckardTestApp : IAsyncDisposable
+{
+    public static readonly TimeSpan StartDeadline = TimeSpan.FromMinutes(3);
+
+    private readonly ConcurrentDictionary<string, ResourceEvent> _states = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopWatching = new();
+    private Task _watching = Task.CompletedTask;
+
+    private DeckardTestApp(DistributedApplication app, string stateDirectory, TestLogs logs)
+    {
+        App = app;
+        StateDirectory = stateDirectory;
+        Logs = logs;
+    }
+
+    public DistributedApplication App { get; }
+
+    public string StateDirectory { get; }
+
+    public TestLogs Logs { get; }
+
+    /// <summary>
+    /// Builds the app (AppHost settings in <paramref name="settings"/>, resources adjustable in <paramref name="configure"/>),
+    /// starts it, and waits until every resource is healthy.
+    /// </summary>
+    public static async Task<DeckardTestApp> StartAsync(
+        TestLogs logs,
+        IReadOnlyDictionary<string, string>? settings = null,
+        Action<IDistributedApplicationTestingBuilder>? configure = null,
+        bool dashboard = false,
+        bool waitForHealthy = true)
+    {
+        var app = await BuildAsync(logs, settings, configure, dashboard);
+        try
+        {
+            await app.App.StartAsync().WaitAsync(StartDeadline);
+            app._watching = app.WatchAsync(app._stopWatching.Token);
+            if (waitForHealthy)
+            {
+                await app.WaitForAllHealthyAsync().WaitAsync(StartDeadline);
+            }
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        return app;
+    }
+
+    public static async Task<DeckardTestApp> BuildAsync(
+        TestLogs logs,
+        IReadOnlyDictionary<string, string>? settings = null,
+        Action<IDistributedApplicationTestingBuilder>? configure = null,
+        bool dashboard = false)
+    {
+        var state = CreateStateFolder();
+        string[] args = [$"--AppHost:StateDirectory={state}", .. (settings ?? new Dictionary<string, string>()).Select(pair => $"--{pair.Key}={pair.Value}")];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Deckard_AppHost>(
+            args, (options, _) => options.DisableDashboard = !dashboard);
+        builder.Services.AddLogging(logging => logging.AddProvider(logs));
+        if (!dashboard)
+        {
+            // Without a dashboard nothing receives telemetry, yet the testing builder still points the services at
+            // localhost:4317: their exporters would retry in memory and hold up every stop for the export timeout (10 s).
+            foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+            {
+                builder.CreateResourceBuilder(project).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
+            }
+        }
+
+        configure?.Invoke(builder);
+        return new DeckardTestApp(await builder.BuildAsync(), state, logs);
+    }
+
+    /// <summary>
+    /// A state folder others can traverse (a temporary folder is private to its owner): when the tests run as root,
+    /// PostgreSQL runs as the 'postgres' account and keeps its cluster inside it.
+    /// </summary>
+    public static string CreateStateFolder()
+    {
+        var state = Directory.CreateTempSubdirectory("deckard-test-").FullName;
+        File.SetUnixFileMode(state, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        return state;
+    }
+
+    public HttpClient CreateHttpClient(string resourceName) => App.CreateHttpClient(resourceName, "http");
+
+    public Uri GetEndpoint(string resourceName) => App.GetEndpoint(resourceName, "http");
+
+    public async Task<string> ConnectionStringAsync(string resourceName) =>
+        await App.GetConnectionStringAsync(resourceName) ?? throw new InvalidOperationException($"'{resourceName}' has no connection string.");
+
+    /// <summary>The latest state of each instance (replica) of <paramref name="resourceName"/>, by instance id.</summary>
+    public IReadOnlyList<ResourceEvent> Instances(string resourceName) =>
+        [.. _states.Values.Where(state => state.Resource.Name == resourceName).OrderBy(state => state.ResourceId, StringComparer.Ordinal)];
+
+    /// <summary>Every resource that runs something (not parameters nor connection strings given as they are).</summary>
+    public IReadOnlyList<ResourceEvent> RunningResources() =>
+        [.. _states.Values.Where(state => state.Snapshot.ResourceType is not ("Parameter" or "ConnectionString") && !IsHidden(state)).OrderBy(state => state.ResourceId, StringComparer.Ordinal)];
+
+    /// <summary>Every instance that runs a process of its own (the database and connection strings run none).</summary>
+    public IReadOnlyList<ResourceEvent> Processes() =>
+        [.. RunningResources().Where(state => state.Snapshot.Properties.Any(property => property.Name == "executable.pid"))];
+
+    /// <summary>The process the instance runs: the service itself for a project (Aspire runs it under <c>dotnet run</c>).</summary>
+    public static int ServiceProcessId(ResourceEvent instance) =>
+        FindServiceProcess(instance) ?? throw new InvalidOperationException($"{instance.ResourceId} runs no process now.");
+
+    /// <summary>As <see cref="ServiceProcessId"/>, or null while the instance has none (exited, or starting again).</summary>
+    public static int? FindServiceProcess(ResourceEvent instance)
+    {
+        var property = instance.Snapshot.Properties.SingleOrDefault(property => property.Name == "executable.pid")?.Value;
+        if (property is null)
+        {
+            return null;
+        }
+
+        var pid = Convert.ToInt32(property, CultureInfo.InvariantCulture);
+        if (instance.Snapshot.ResourceType != "Project")
+        {
+            return ProcessTable.IsAlive(pid) ? pid : null;
+        }
+
+        var assembly = instance.Resource.Name switch
+        {
+            "api" => "Deckard.Api",
+            "workers" => "Deckard.Workers",
+            "openai-mock" => "Deckard.OpenAIMock",
+            "runpod-mock" => "Deckard.RunPodMock",
+            var other => other,
+        };
+        return ProcessTable.Descendants(pid)
+            .Where(candidate => ProcessTable.CommandLine(candidate) is var line
+                && line.Contains($"/{assembly}", StringComparison.Ordinal) && !line.Contains("dotnet run", StringComparison.Ordinal))
+            .Select(candidate => (int?)candidate)
+            .FirstOrDefault();
+    }
+
+    public async Task StopResourceAsync(string resourceName)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resourceName), KnownResourceCommands.StopCommand);
+        Assert.True(result.Success, result.Message);
+    }
+
+    public async Task StartResourceAsync(string resourceName)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resourceName), KnownResourceCommands.StartCommand);
+        Assert.True(result.Success, result.Message);
+    }
+
+    public async Task ExecuteCommandAsync(string resourceName, string command)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resourceName, command);
+        Assert.True(result.Success, $"{command} on {resourceName}: {result.Message}");
+    }
+
+    /// <summary>Waits until every instance of every resource that runs something is Running and Healthy.</summary>
+    public async Task WaitForAllHealthyAsync(TimeSpan? deadline = null)
+    {
+        using var timeout = new CancellationTokenSource(deadline ?? StartDeadline);
+        while (!RunningResources().All(IsHealthy) || RunningResources().Count == 0)
+        {
+            try
+            {
+                await Task.Delay(100, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                var unhealthy = RunningResources().Where(state => !IsHealthy(state)).Select(state => $"{state.ResourceId} {state.Snapshot.State?.Text} {state.Snapshot.HealthStatus}");
+                throw new TimeoutException($"Not healthy in time: {string.Join(", ", unhealthy)}");
+            }
+        }
+    }
+
+    /// <summary>Waits until every instance of <paramref name="resourceName"/> is Running and Healthy, and returns them.</summary>
+    public async Task<IReadOnlyList<ResourceEvent>> WaitForHealthyAsync(string resourceName, Func<IReadOnlyList<ResourceEvent>, bool>? also = null, TimeSpan? deadline = null)
+    {
+        using var timeout = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            var instances = Instances(resourceName);
+            if (instances.Count > 0 && instances.All(IsHealthy) && (also?.Invoke(instances) ?? true))
+            {
+                return instances;
+            }
+
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
+    public static bool IsHealthy(ResourceEvent state) =>
+        state.Snapshot.State?.Text == KnownResourceStates.Running && state.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopWatching.CancelAsync();
+        await _watching;
+        await App.DisposeAsync();
+        _stopWatching.Dispose();
+        if (Directory.Exists(StateDirectory))
+        {
+            Directory.Delete(StateDirectory, recursive: true);
+        }
+    }
+
+    private static bool IsHidden(ResourceEvent state) => state.Snapshot.IsHidden || state.Resource.Name.EndsWith("-rebuilder", StringComparison.Ordinal);
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var update in App.ResourceNotifications.WatchAsync(cancellationToken))
+            {
+                _states[update.ResourceId] = update;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+}
