@@ -17,6 +17,8 @@ if ! dotnet build Deckard.sln -nologo -clp:ErrorsOnly; then
 fi
 
 results="TestResults/$(date +%Y%m%d-%H%M%S)"
+# Screenshots and other files tests keep for a person to look at (the dashboard test's pages, say).
+export DECKARD_TEST_ARTIFACTS="$PWD/$results/artifacts"
 mkdir -p "$results"
 if (($# > 0)); then
   projects=()

@@ -12,18 +12,8 @@ namespace Deckard.AppHost.Resources;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class LocalPostgresCluster
 {
-    /// <summary>
-    /// DCP stops an executable with SIGTERM, which PostgreSQL reads as "smart shutdown": wait for every client to leave,
-    /// which pooled clients never do. This wrapper turns it into SIGINT ("fast shutdown": roll back and exit at once).
-    /// </summary>
-    private const string FastShutdownWrapper =
-        """
-        trap 'kill -INT "$server" 2>/dev/null' TERM INT
-        "$@" &
-        server=$!
-        while kill -0 "$server" 2>/dev/null; do wait "$server"; status=$?; done
-        exit "${status:-0}"
-        """;
+    /// <summary>The wrapper that turns DCP's SIGTERM into PostgreSQL's fast shutdown (see the script).</summary>
+    public static readonly string FastShutdownWrapper = Path.Combine(AppContext.BaseDirectory, "Resources", "postgres-server.sh");
 
     private readonly PostgresBinaries? _binaries;
 
@@ -49,13 +39,13 @@ public sealed class LocalPostgresCluster
     public PostgresBinaries Binaries =>
         _binaries ?? throw new DistributedApplicationException($"PostgreSQL server binaries not found. {PostgresBinaries.InstallHint}");
 
-    /// <summary>The executable's arguments after <c>/bin/sh</c>: the wrapper, then the server (as <see cref="RunAs"/>) on <paramref name="port"/>.</summary>
+    /// <summary>The executable's arguments after <c>/bin/sh</c>: the wrapper script, then the server (as <see cref="RunAs"/>) on <paramref name="port"/>.</summary>
     public IEnumerable<object> ServerArguments(object port)
     {
         string[] server = [.. RunAs?.RunAsPrefix() ?? [], Binaries.Postgres];
         return
         [
-            "-c", FastShutdownWrapper, "postgres-server",
+            FastShutdownWrapper,
             .. server,
             "-D", DataDirectory,
             "-p", port,

@@ -17,6 +17,11 @@ public static class ProjectDefaults
     public static IResourceBuilder<ProjectResource> WithServiceDefaults(this IResourceBuilder<ProjectResource> builder)
     {
         builder.ApplicationBuilder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReadyAnnouncement>());
+        // Plain HTTP locally: many machines (and CI) have no trusted development certificate, and nothing here needs
+        // one, so none is configured and the dashboard does not warn about its absence.
+#pragma warning disable ASPIRECERTIFICATES001 // Experimental in 13.6; the only way to say "this project needs no certificate".
+        builder.WithoutHttpsCertificate();
+#pragma warning restore ASPIRECERTIFICATES001
         return builder
             .WithAnnotation(new DeckardServiceAnnotation(), ResourceAnnotationMutationBehavior.Replace)
             .WithHttpHealthCheck("/health")

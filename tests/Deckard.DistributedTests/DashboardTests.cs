@@ -49,13 +49,18 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
 
         // The login URL the AppHost printed sets the auth cookie and lands on the resources page.
         await page.GotoAsync(login.ToString());
-        foreach (var resource in new[] { "api", "workers", "postgres", "deckard", "redis", "openai-mock", "runpod-mock" })
+        await Assertions.Expect(page.GetByText("Running").First).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(1000);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "resources.png"), FullPage = true });
+        foreach (var resource in new[] { "api", "postgres", "deckard", "redis", "openai-mock", "runpod-mock" })
         {
             await Assertions.Expect(page.GetByText(resource, new PageGetByTextOptions { Exact = true }).First).ToBeVisibleAsync();
         }
 
-        await Assertions.Expect(page.GetByText("Running").First).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "resources.png"), FullPage = true });
+        // Replicas show one row each, named after their instance.
+        await Assertions.Expect(page.GetByText(WorkersReplica())).ToHaveCountAsync(2);
+        Assert.Equal(10, await page.GetByText("Running", new PageGetByTextOptions { Exact = true }).CountAsync());
+
         var resourcesText = await page.InnerTextAsync("body");
         Assert.DoesNotContain("Unhealthy", resourcesText, StringComparison.Ordinal);
         Assert.DoesNotContain("Finished", resourcesText, StringComparison.Ordinal);
@@ -67,14 +72,25 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
 
         await page.GotoAsync(traceLink);
         await Assertions.Expect(page.GetByText("POST /api/sessions").First).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByText("process deckard:steps").First).ToBeVisibleAsync();
-        var traceText = await page.InnerTextAsync("body");
-        Assert.Contains("api", traceText, StringComparison.Ordinal);
-        Assert.Contains("workers", traceText, StringComparison.Ordinal);
+        await page.WaitForTimeoutAsync(1000);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "trace.png"), FullPage = true });
+        // The request, its publish and both steps' processing (messaging spans), the model calls and the stand-in's side.
+        foreach (var span in new[] { "MSG redis deckard:steps", "transcription gpt-4o-mini-transcribe", "chat gpt-5-mini", "POST /v1/responses" })
+        {
+            await Assertions.Expect(page.GetByText(span, new PageGetByTextOptions { Exact = true }).First).ToBeVisibleAsync();
+        }
+
+        await Assertions.Expect(page.GetByText("api", new PageGetByTextOptions { Exact = true }).First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText(WorkersReplica()).First).ToBeVisibleAsync();
 
         await page.GotoAsync(new Uri(dashboard, "/metrics/resource/workers?meter=Deckard&instrument=deckard.step.duration").ToString());
         await Assertions.Expect(page.GetByText("deckard.step.duration").First).ToBeVisibleAsync();
+        foreach (var instrument in new[] { "deckard.sessions.ended", "deckard.stream.length", "deckard.stream.pending", "gen_ai.client.token.usage" })
+        {
+            await Assertions.Expect(page.GetByText(instrument, new PageGetByTextOptions { Exact = true }).First).ToBeVisibleAsync();
+        }
+
+        await page.WaitForTimeoutAsync(2000); // the chart draws after the page
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "metrics.png"), FullPage = true });
         output.WriteLine($"Screenshots in {artifacts}");
     }
@@ -117,6 +133,9 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
         Directory.CreateDirectory(folder);
         return folder;
     }
+
+    [GeneratedRegex("^workers-[a-z0-9]{8}$")]
+    private static partial Regex WorkersReplica();
 
     [GeneratedRegex(@"Login to the dashboard at (?<url>http\S+)")]
     private static partial Regex LoginUrl();

@@ -104,8 +104,8 @@ public sealed class StandInCommandTests : IAsyncLifetime
         var events = await LipsyncSessionAsync();
 
         Assert.Equal("session.completed", events[^1].Type);
-        var statuses = (await RunPodRequestsAsync("/call/generate")).Select(request => request.GetProperty("status").GetInt32()).ToList();
-        Assert.Equal([503, 200], statuses);
+        var submissions = (await RunPodRequestsAsync("/call/generate")).Where(request => request.GetProperty("method").GetString() == "POST");
+        Assert.Equal([503, 200], submissions.Select(request => request.GetProperty("status").GetInt32()));
     }
 
     [Fact]

@@ -29,6 +29,33 @@ public sealed class StableAvatarWiringTests
     }
 
     [Fact]
+    public void The_apphosts_reference_sets_the_pods_address_token_and_render_pace_over_the_section()
+    {
+        using var host = Build(new()
+        {
+            ["StableAvatar:BaseUrl"] = "http://elsewhere:1234",
+            ["ConnectionStrings:stableavatar"] = "Endpoint=https://abc123-7860.proxy.runpod.net;AccessToken=pod-secret;CostScale=0.25",
+        });
+
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StableAvatarOptions>>().Value;
+
+        Assert.Equal(new Uri("https://abc123-7860.proxy.runpod.net"), options.BaseUrl);
+        Assert.Equal("pod-secret", options.AccessToken);
+        Assert.Equal(0.25, options.Cost.Scale);
+    }
+
+    [Fact]
+    public void Without_the_reference_the_section_says_where_the_pod_is()
+    {
+        using var host = Build(new() { ["StableAvatar:BaseUrl"] = "https://abc123-7860.proxy.runpod.net" });
+
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StableAvatarOptions>>().Value;
+
+        Assert.Equal(new Uri("https://abc123-7860.proxy.runpod.net"), options.BaseUrl);
+        Assert.Equal(1, options.Cost.Scale);
+    }
+
+    [Fact]
     public void Out_of_range_settings_stop_the_service_at_start()
     {
         using var host = Build(new() { ["StableAvatar:SubmissionBudget"] = "0" });
