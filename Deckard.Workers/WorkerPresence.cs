@@ -55,13 +55,19 @@ public sealed partial class WorkerPresence(
         await base.StopAsync(cancellationToken);
         try
         {
-            await redis.GetDatabase().KeyDeleteAsync(Key);
+            // Best effort, and brief: when everything stops at once Redis may already be gone, and the key expires anyway.
+            await redis.GetDatabase().KeyDeleteAsync(Key).WaitAsync(RemovalTimeout, cancellationToken);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or TimeoutException or OperationCanceledException)
         {
-            LogRefreshFailed(logger, exception, identity.InstanceId);
+            LogRemovalFailed(logger, identity.InstanceId, exception.GetType().Name);
         }
     }
+
+    private static readonly TimeSpan RemovalTimeout = TimeSpan.FromSeconds(1);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker replica {InstanceId} stopped without removing its presence key ({Reason}); it expires on its own")]
+    private static partial void LogRemovalFailed(ILogger logger, string instanceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker replica {InstanceId} started")]
     private static partial void LogStarted(ILogger logger, string instanceId);

@@ -43,9 +43,11 @@ internal static partial class AppHostStartupBenchmark
         Console.WriteLine($"  baseline: one bare .NET service to healthy     {baselineMedian,7:0.00} s   1.0x");
         Print("cold start (new state folder, initdb)", cold, baselineMedian);
         Print("warm start (existing state folder)", warm, baselineMedian);
-        Console.WriteLine($"  AppHost memory when all healthy: {Median(cold.Select(s => s.AppHostMiB)):0} MiB resident (peak {Median(cold.Select(s => s.AppHostPeakMiB)):0} MiB); " +
-                          $"the whole topology {Median(cold.Select(s => s.TopologyMiB)):0} MiB");
-        Console.WriteLine($"  Ctrl+C to every process stopped: {Median(warm.Select(s => s.StopSeconds)):0.00} s");
+        Console.WriteLine($"  AppHost memory when all healthy: {Median(cold.Select(s => s.AppHostMiB)):0} MiB resident (peak {Median(cold.Select(s => s.AppHostPeakMiB)):0} MiB)");
+        Console.WriteLine($"  the whole topology ({cold[0].Processes} processes: AppHost, DCP and its monitors, dashboard, servers, services): " +
+                          $"{Median(cold.Select(s => s.TopologyMiB)):0} MiB resident summed, {Median(cold.Select(s => s.TopologyPssMiB)):0} MiB proportional (shared pages counted once)");
+        Console.WriteLine($"  Ctrl+C: the AppHost returns in {Median(warm.Select(s => s.Stop.AppHostExited)):0.00} s, every service and server has stopped after " +
+                          $"{Median(warm.Select(s => s.Stop.ServicesStopped)):0.00} s, DCP is gone after {Median(warm.Select(s => s.Stop.EverythingGone)):0.00} s");
     }
 
     private static void Print(string label, List<Sample> samples, double baseline)
@@ -93,16 +95,29 @@ internal static partial class AppHostStartupBenchmark
         var topology = OrchestratorProcesses(process.Id).SelectMany(dcp => ProcessMemory.Descendants(dcp).Prepend(dcp))
             .Concat(ProcessMemory.Descendants(process.Id)).Distinct().ToList();
         var topologyMiB = appHostMiB + topology.Sum(ProcessMemory.ResidentMiB);
+        var topologyPssMiB = ProcessMemory.ProportionalMiB(process.Id) + topology.Sum(ProcessMemory.ProportionalMiB);
+        var processes = topology.Count + 1;
 
+        // Ctrl+C: when the AppHost returns, when the last service and server has stopped, when DCP itself is gone.
+        var services = topology.Where(pid => !ProcessMemory.CommandLine(pid).Contains("/aspire.", StringComparison.Ordinal)).ToList();
         stopwatch.Restart();
         _ = Kill(process.Id, 2);
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        while (topology.Any(pid => Directory.Exists($"/proc/{pid}") && ProcessMemory.ResidentMiB(pid) > 0))
+        var appHostExit = stopwatch.Elapsed.TotalSeconds;
+        double? servicesStopped = null;
+        while (topology.Any(IsRunning))
         {
+            if (servicesStopped is null && !services.Any(IsRunning))
+            {
+                servicesStopped = stopwatch.Elapsed.TotalSeconds;
+            }
+
             await Task.Delay(20);
         }
 
-        return new Sample(startSeconds, appHostMiB, appHostPeakMiB, topologyMiB, stopwatch.Elapsed.TotalSeconds);
+        var allGone = stopwatch.Elapsed.TotalSeconds;
+        return new Sample(startSeconds, appHostMiB, appHostPeakMiB, topologyMiB, topologyPssMiB, processes,
+            new StopTimes(appHostExit, servicesStopped ?? allGone, allGone));
     }
 
     private static async Task<double> MeasureBareServiceAsync()
@@ -169,5 +184,10 @@ internal static partial class AppHostStartupBenchmark
     [LibraryImport("libc", EntryPoint = "kill")]
     private static partial int Kill(int pid, int signal);
 
-    private sealed record Sample(double StartSeconds, double AppHostMiB, double AppHostPeakMiB, double TopologyMiB, double StopSeconds);
+    private static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}") && ProcessMemory.ResidentMiB(pid) > 0;
+
+    private sealed record Sample(
+        double StartSeconds, double AppHostMiB, double AppHostPeakMiB, double TopologyMiB, double TopologyPssMiB, int Processes, StopTimes Stop);
+
+    private sealed record StopTimes(double AppHostExited, double ServicesStopped, double EverythingGone);
 }

@@ -9,6 +9,12 @@ internal static class ProcessMemory
 
     public static double PeakResidentMiB(int pid) => ReadKiB(pid, "VmHWM:") / 1024.0;
 
+    /// <summary>
+    /// Proportional set size: shared pages divided among the processes sharing them, so a sum over many processes
+    /// (DCP's per-process monitors share one binary) does not count the same page many times.
+    /// </summary>
+    public static double ProportionalMiB(int pid) => ReadKiB(pid, "Pss:", "smaps_rollup") / 1024.0;
+
     public static IReadOnlyList<int> Children(int parent) =>
         Directory.EnumerateDirectories("/proc")
             .Select(Path.GetFileName)
@@ -59,11 +65,11 @@ internal static class ProcessMemory
         }
     }
 
-    private static long ReadKiB(int pid, string field)
+    private static long ReadKiB(int pid, string field, string file = "status")
     {
         try
         {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+            var line = File.ReadLines($"/proc/{pid}/{file}").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         }
         catch (IOException)

@@ -120,7 +120,7 @@ public sealed class DeckardTestApp : IAsyncDisposable
     public IReadOnlyList<ResourceEvent> Processes() =>
         [.. RunningResources().Where(state => state.Snapshot.Properties.Any(property => property.Name == "executable.pid"))];
 
-    /// <summary>The process the instance runs: the service itself for a project (Aspire runs it under <c>dotnet run</c>).</summary>
+    /// <summary>The process the instance runs: the service itself for a project (under <c>dotnet run</c> when Aspire starts it its own way).</summary>
     public static int ServiceProcessId(ResourceEvent instance) =>
         FindServiceProcess(instance) ?? throw new InvalidOperationException($"{instance.ResourceId} runs no process now.");
 
@@ -147,7 +147,7 @@ public sealed class DeckardTestApp : IAsyncDisposable
             "runpod-mock" => "Deckard.RunPodMock",
             var other => other,
         };
-        return ProcessTable.Descendants(pid)
+        return ProcessTable.Descendants(pid).Prepend(pid)
             .Where(candidate => ProcessTable.CommandLine(candidate) is var line
                 && line.Contains($"/{assembly}", StringComparison.Ordinal) && !line.Contains("dotnet run", StringComparison.Ordinal))
             .Select(candidate => (int?)candidate)
