@@ -56,6 +56,27 @@ public sealed class DevelopmentPortTests
         DevelopmentPorts.EnsureFree("api", port, "Resources:api:Port");
     }
 
+    [Fact]
+    public async Task Services_start_from_their_build_output_not_under_dotnet_run()
+    {
+        await using var model = await AppModel.BuildAsync();
+
+        foreach (var service in new[] { "api", "workers", "openai-mock", "runpod-mock" })
+        {
+            var project = model.Resource<ProjectResource>(service);
+            var launch = Assert.Single(project.Annotations.OfType<ExecutableAnnotation>());
+            Assert.Equal("dotnet", launch.Command);
+            var assembly = BuiltOutputLaunch.BuiltAssembly(project.GetProjectMetadata().ProjectPath);
+            Assert.NotNull(assembly);
+            Assert.True(File.Exists(assembly));
+            Assert.Contains(Path.GetFileNameWithoutExtension(project.GetProjectMetadata().ProjectPath), assembly, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_project_without_build_output_keeps_aspires_own_launch() =>
+        Assert.Null(BuiltOutputLaunch.BuiltAssembly("/nonexistent/Deckard.Nothing/Deckard.Nothing.csproj"));
+
     private static int? HttpPort(ProjectResource project) =>
         project.Annotations.OfType<EndpointAnnotation>().Single(endpoint => endpoint.Name == "http").Port;
 }

@@ -65,6 +65,8 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
         Assert.DoesNotContain("Unhealthy", resourcesText, StringComparison.Ordinal);
         Assert.DoesNotContain("Finished", resourcesText, StringComparison.Ordinal);
         Assert.DoesNotContain("Failed to start", resourcesText, StringComparison.Ordinal);
+        // Everything is plain HTTP: no banner about a missing development certificate.
+        Assert.DoesNotContain("development certificate", resourcesText, StringComparison.OrdinalIgnoreCase);
 
         await page.GotoAsync(new Uri(dashboard, "/consolelogs/resource/api").ToString());
         await Assertions.Expect(page.GetByText("Now listening on").First).ToBeVisibleAsync();

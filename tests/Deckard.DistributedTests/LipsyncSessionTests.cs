@@ -89,7 +89,8 @@ public sealed class LipsyncSessionTests : IAsyncLifetime
     public static TheoryData<string, int> PassingFaults => new()
     {
         // fault (as the stand-in's admin API arms it), jobs the pod sees
-        { """{"kind":"pod_booting","seconds":1.5}""", 1 },
+        // Shorter than the fixture's shortest retry window: five retries with jitter take at least 0.85 s.
+        { """{"kind":"pod_booting","seconds":0.6}""", 1 },
         { """{"kind":"queue_full","count":2}""", 1 },
         { """{"kind":"download_truncated","count":1,"after_bytes":2000}""", 1 },
     };
