@@ -25,6 +25,7 @@ public sealed class ServerHosting
     public const string SettingName = "AppHost:ServerHosting";
 
     private readonly IDistributedApplicationBuilder _builder;
+    private readonly List<string> _given = [];
 
     private ServerHosting(IDistributedApplicationBuilder builder, ServerHostingMode mode, string reason)
     {
@@ -33,8 +34,19 @@ public sealed class ServerHosting
         Reason = reason;
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
         {
-            @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Deckard.AppHost")
-                .LogInformation("PostgreSQL and Redis run as {Mode} ({Reason}; set {Setting} to choose).", Describe(Mode), Reason, SettingName);
+            var logger = @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Deckard.AppHost");
+            if (_given.Count == 2)
+            {
+                logger.LogInformation("PostgreSQL and Redis are the servers the configuration gives ({Given}); none is started.", string.Join(", ", _given));
+                return Task.CompletedTask;
+            }
+
+            logger.LogInformation("PostgreSQL and Redis run as {Mode} ({Reason}; set {Setting} to choose).", Describe(Mode), Reason, SettingName);
+            if (_given.Count > 0)
+            {
+                logger.LogInformation("Used as configured, not started: {Given}.", string.Join(", ", _given));
+            }
+
             return Task.CompletedTask;
         });
     }
@@ -112,8 +124,16 @@ public sealed class ServerHosting
     private static DistributedApplicationException NoLocalProcessesOnWindows() => new(
         "PostgreSQL and Redis run as local processes only on Linux and macOS; on Windows, start Docker or Podman so they run as containers.");
 
-    private IResourceBuilder<IResourceWithConnectionString>? ConfiguredConnection(string name) =>
-        string.IsNullOrWhiteSpace(_builder.Configuration.GetConnectionString(name)) ? null : _builder.AddConnectionString(name);
+    private IResourceBuilder<IResourceWithConnectionString>? ConfiguredConnection(string name)
+    {
+        if (string.IsNullOrWhiteSpace(_builder.Configuration.GetConnectionString(name)))
+        {
+            return null;
+        }
+
+        _given.Add($"ConnectionStrings:{name}");
+        return _builder.AddConnectionString(name);
+    }
 
     private static string Describe(ServerHostingMode mode) => mode == ServerHostingMode.Containers
         ? "containers (Aspire.Hosting.PostgreSQL and Aspire.Hosting.Redis)"

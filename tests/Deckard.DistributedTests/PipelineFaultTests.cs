@@ -116,8 +116,13 @@ public sealed class PipelineFaultTests : IAsyncLifetime
             _pipeline.Database.Clear();
         }
 
-        await _pipeline.Topology.WaitForHealthyAsync("deckard");
-        await _pipeline.Topology.WaitForHealthyAsync("api");
+        // The resource's state says Running as soon as the process is back; the api's own health check says when
+        // PostgreSQL answers again.
+        await WaitUntilAsync(async () =>
+        {
+            using var health = await _pipeline.Sessions.Http.GetAsync(new Uri("/health", UriKind.Relative));
+            return health.IsSuccessStatusCode;
+        });
         var later = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync(Question));
 
         Assert.Equal("session.completed", (await _pipeline.Sessions.WaitForEndAsync(later, TimeSpan.FromSeconds(60)))[^1].Type);
