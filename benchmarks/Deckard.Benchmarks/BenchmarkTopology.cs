@@ -2,6 +2,8 @@ using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Deckard.Benchmarks;
 
@@ -28,6 +30,8 @@ internal sealed class BenchmarkTopology : IAsyncDisposable
         File.SetUnixFileMode(state, (UnixFileMode)0b111_101_101);
         string[] args = [$"--AppHost:StateDirectory={state}", .. settings.Select(pair => $"--{pair.Key}={pair.Value}")];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Deckard_AppHost>(args, (options, _) => options.DisableDashboard = true);
+        // The figures are the output: the host's own request logging would bury them.
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
         {
             builder.CreateResourceBuilder(project).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
@@ -44,12 +48,13 @@ internal sealed class BenchmarkTopology : IAsyncDisposable
 
     public async Task<string> ConnectionStringAsync(string resourceName) => (await App.GetConnectionStringAsync(resourceName))!;
 
-    /// <summary>The api's own process (Aspire runs projects under <c>dotnet run</c>).</summary>
+    /// <summary>The api's own process (not a <c>dotnet run</c> in front of it, should Aspire start it its own way).</summary>
     public async Task<int> ApiProcessIdAsync()
     {
         var api = await App.ResourceNotifications.WaitForResourceHealthyAsync("api");
         var runner = Convert.ToInt32(api.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
-        return ProcessMemory.Descendants(runner).Single(pid => ProcessMemory.CommandLine(pid).EndsWith("/Deckard.Api", StringComparison.Ordinal));
+        return ProcessMemory.Descendants(runner).Prepend(runner)
+            .First(pid => ProcessMemory.CommandLine(pid) is var line && line.Contains("/Deckard.Api", StringComparison.Ordinal) && !line.Contains("dotnet run", StringComparison.Ordinal));
     }
 
     public async ValueTask DisposeAsync()
