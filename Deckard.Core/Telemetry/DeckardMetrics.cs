@@ -16,8 +16,23 @@ public static class DeckardMetrics
 
     private static Func<QueueReading?> _queueReading = () => null;
 
-    private static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>(
-        "deckard.step.duration", "s", "How long one run of a step took, by step and outcome (completed, retrying, failed, overtaken).");
+    /// <summary>
+    /// Bucket boundaries in seconds: from a few milliseconds (a routing call) to minutes (a render). OpenTelemetry's
+    /// default ones (0, 5, 10, 25 ...) put every step under 5 s in one bucket, and every percentile at 5 s.
+    /// </summary>
+    private static readonly InstrumentAdvice<double> Seconds = new()
+    {
+        HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+    };
+
+    /// <summary>The GenAI semantic convention's boundaries for token counts.</summary>
+    private static readonly InstrumentAdvice<long> Tokens = new()
+    {
+        HistogramBucketBoundaries = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576],
+    };
+
+    private static readonly Histogram<double> StepDuration = Meter.CreateHistogram(
+        "deckard.step.duration", "s", "How long one run of a step took, by step and outcome (completed, retrying, failed, overtaken).", advice: Seconds);
 
     private static readonly Counter<long> StepRetries = Meter.CreateCounter<long>(
         "deckard.step.retries", "{retry}", "Runs of a step that failed transiently and were scheduled again.");
@@ -29,14 +44,14 @@ public static class DeckardMetrics
         "deckard.sessions.ended", "{session}", "Sessions that reached a final status (completed, failed, cancelled).");
 
     /// <summary>The OpenTelemetry GenAI convention's metric: tokens per call, by model and token type.</summary>
-    private static readonly Histogram<long> TokenUsage = Meter.CreateHistogram<long>(
-        "gen_ai.client.token.usage", "{token}", "Tokens used per model call, by model and type (input, output).");
+    private static readonly Histogram<long> TokenUsage = Meter.CreateHistogram(
+        "gen_ai.client.token.usage", "{token}", "Tokens used per model call, by model and type (input, output).", advice: Tokens);
 
-    private static readonly Histogram<double> RenderDuration = Meter.CreateHistogram<double>(
-        "deckard.lipsync.render.duration", "s", "GPU time of one StableAvatar job: from its submission to its result.");
+    private static readonly Histogram<double> RenderDuration = Meter.CreateHistogram(
+        "deckard.lipsync.render.duration", "s", "GPU time of one StableAvatar job: from its submission to its result.", advice: Seconds);
 
-    private static readonly Histogram<double> EtaError = Meter.CreateHistogram<double>(
-        "deckard.lipsync.eta.error", "s", "How far the render estimate was from the render's real length, early or late.");
+    private static readonly Histogram<double> EtaError = Meter.CreateHistogram(
+        "deckard.lipsync.eta.error", "s", "How far the render estimate was from the render's real length, early or late.", advice: Seconds);
 
     private static readonly ObservableGauge<long> StreamLength = Meter.CreateObservableGauge("deckard.stream.length",
         () => Measure(reading => reading.Streams.Select(stream =>

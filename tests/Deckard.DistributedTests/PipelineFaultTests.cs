@@ -48,17 +48,18 @@ public sealed class PipelineFaultTests : IAsyncLifetime
     public async Task A_message_held_by_a_consumer_that_never_returns_is_reclaimed_after_the_visibility_timeout()
     {
         Guid id;
+        RedisValue held = default;
         try
         {
             await _pipeline.Topology.StopResourceAsync("workers");
             id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync(Question));
             // A consumer reads the message, then vanishes for good.
             var database = _pipeline.Redis.GetDatabase();
-            StreamEntry[] taken = [];
             await WaitUntilAsync(async () =>
             {
-                taken = await database.StreamReadGroupAsync("deckard:steps", "workers", "ghost", ">", 10);
-                return taken.Any(entry => entry.Values.Any(v => v.Name == "session" && v.Value == id.ToString("N")));
+                var taken = await database.StreamReadGroupAsync("deckard:steps", "workers", "ghost", ">", 10);
+                held = taken.FirstOrDefault(entry => entry.Values.Any(v => v.Name == "session" && v.Value == id.ToString("N"))).Id;
+                return !held.IsNull;
             });
         }
         finally
@@ -68,7 +69,10 @@ public sealed class PipelineFaultTests : IAsyncLifetime
 
         var events = await _pipeline.Sessions.WaitForEndAsync(id, TimeSpan.FromSeconds(60));
 
+        // Only the ghost ever had the message: the session completing means a worker took it over with XAUTOCLAIM.
         Assert.Equal("session.completed", events[^1].Type);
+        var ghostPending = await _pipeline.Redis.GetDatabase().StreamPendingMessagesAsync("deckard:steps", "workers", 10, "ghost");
+        Assert.DoesNotContain(ghostPending, message => message.MessageId == held);
         Assert.Contains(_pipeline.Logs.Of("workers"), line => line.Contains("Reclaimed", StringComparison.Ordinal));
         await _pipeline.Topology.WaitForHealthyAsync("workers");
     }

@@ -18,6 +18,8 @@ public sealed class DeckardTestApp : IAsyncDisposable
     public static readonly TimeSpan StartDeadline = TimeSpan.FromMinutes(3);
 
     private readonly ConcurrentDictionary<string, ResourceEvent> _states = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _logs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _lastLogLine = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopWatching = new();
     private Task _watching = Task.CompletedTask;
 
@@ -72,8 +74,13 @@ public sealed class DeckardTestApp : IAsyncDisposable
     {
         var state = CreateStateFolder();
         string[] args = [$"--AppHost:StateDirectory={state}", .. (settings ?? new Dictionary<string, string>()).Select(pair => $"--{pair.Key}={pair.Value}")];
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Deckard_AppHost>(
-            args, (options, _) => options.DisableDashboard = !dashboard);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Deckard_AppHost>(args, (options, _) =>
+        {
+            options.DisableDashboard = !dashboard;
+            // This fixture forwards resource logs itself: Aspire's forwarder stops following an instance once it has
+            // stopped, so a restarted replica's lines would be lost.
+            options.EnableResourceLogging = false;
+        });
         builder.Services.AddLogging(logging => logging.AddProvider(logs));
         if (!dashboard)
         {
@@ -213,6 +220,7 @@ public sealed class DeckardTestApp : IAsyncDisposable
     {
         await _stopWatching.CancelAsync();
         await _watching;
+        await Task.WhenAll(_logs.Values);
         await App.DisposeAsync();
         _stopWatching.Dispose();
         if (Directory.Exists(StateDirectory))
@@ -223,6 +231,28 @@ public sealed class DeckardTestApp : IAsyncDisposable
 
     private static bool IsHidden(ResourceEvent state) => state.Snapshot.IsHidden || state.Resource.Name.EndsWith("-rebuilder", StringComparison.Ordinal);
 
+    /// <summary>An instance's console, line by line into <see cref="Logs"/>; after a restart the backlog is replayed, so lines already seen are skipped.</summary>
+    private async Task FollowLogsAsync(string resourceName, string resourceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resourceId).WithCancellation(cancellationToken))
+            {
+                foreach (var line in batch)
+                {
+                    if (line.LineNumber > _lastLogLine.GetValueOrDefault(resourceId))
+                    {
+                        _lastLogLine[resourceId] = line.LineNumber;
+                        Logs.WriteResourceLine(resourceName, line.Content, line.IsErrorMessage);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
     private async Task WatchAsync(CancellationToken cancellationToken)
     {
         try
@@ -230,6 +260,10 @@ public sealed class DeckardTestApp : IAsyncDisposable
             await foreach (var update in App.ResourceNotifications.WatchAsync(cancellationToken))
             {
                 _states[update.ResourceId] = update;
+                if (!_logs.TryGetValue(update.ResourceId, out var following) || following.IsCompleted)
+                {
+                    _logs[update.ResourceId] = FollowLogsAsync(update.Resource.Name, update.ResourceId, cancellationToken);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

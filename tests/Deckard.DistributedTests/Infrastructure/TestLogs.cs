@@ -7,9 +7,8 @@ using Xunit.Sdk;
 namespace Deckard.DistributedTests.Infrastructure;
 
 /// <summary>
-/// Every log of the AppHost and its resources (Aspire.Hosting.Testing forwards each resource's console to
-/// <c>{app}.Resources.{name}</c>): written to the running test's output, so a failure shows why, and kept per resource
-/// for assertions.
+/// Every log of the AppHost and every line of its resources' consoles: written to the running test's output, so a
+/// failure shows why, and kept per resource for assertions.
 /// </summary>
 public sealed partial class TestLogs(IMessageSink? diagnostics) : ILoggerProvider
 {
@@ -28,6 +27,10 @@ public sealed partial class TestLogs(IMessageSink? diagnostics) : ILoggerProvide
     public IReadOnlyList<string> OfAppHost() => [.. _appHost];
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    /// <summary>A line of a resource's console (stdout and stderr, and the AppHost's own lines about it).</summary>
+    public void WriteResourceLine(string resourceName, string line, bool isError) =>
+        Write($"{ResourcePrefix}{resourceName}", isError ? LogLevel.Error : LogLevel.Information, line);
 
     public void Dispose()
     {

@@ -9,6 +9,7 @@ public sealed class DeckardMetricsTests : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly List<(string Instrument, double Value, Dictionary<string, object?> Tags)> _measurements = [];
+    private readonly Dictionary<string, Instrument> _instruments = [];
 
     public DeckardMetricsTests()
     {
@@ -16,6 +17,11 @@ public sealed class DeckardMetricsTests : IDisposable
         {
             if (instrument.Meter.Name == DeckardMetrics.MeterName)
             {
+                lock (_instruments)
+                {
+                    _instruments[instrument.Name] = instrument;
+                }
+
                 listener.EnableMeasurementEvents(instrument);
             }
         };
@@ -34,6 +40,17 @@ public sealed class DeckardMetricsTests : IDisposable
         var measurement = Assert.Single(_measurements, m => m.Instrument == "deckard.step.duration" && Equals(m.Tags["deckard.step"], "classify-test"));
         Assert.Equal(1.5, measurement.Value);
         Assert.Equal("retrying", measurement.Tags["deckard.step.outcome"]);
+    }
+
+    [Fact]
+    public void Durations_have_buckets_fine_enough_for_a_routing_call_and_wide_enough_for_a_render()
+    {
+        DeckardMetrics.RecordStep("bucket-test", "completed", TimeSpan.FromMilliseconds(20));
+
+        var boundaries = ((Histogram<double>)_instruments["deckard.step.duration"]).Advice!.HistogramBucketBoundaries!;
+        Assert.Contains(0.01, boundaries);
+        Assert.Contains(0.05, boundaries);
+        Assert.Equal(600, boundaries[^1]);
     }
 
     [Fact]
