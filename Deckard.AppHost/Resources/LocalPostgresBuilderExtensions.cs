@@ -53,11 +53,14 @@ public static class LocalPostgresBuilderExtensions
             })
             .OnResourceReady(async (resource, @event, cancellationToken) =>
             {
+                var notifications = @event.Services.GetRequiredService<ResourceNotificationService>();
                 await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres");
                 await connection.OpenAsync(cancellationToken);
-                foreach (var database in resource.Databases.Values)
+                foreach (var database in resource.Databases)
                 {
-                    await CreateDatabaseAsync(connection, database, cancellationToken);
+                    await CreateDatabaseAsync(connection, database.DatabaseName, cancellationToken);
+                    database.Created = true;
+                    await notifications.PublishUpdateAsync(database, snapshot => snapshot with { State = KnownResourceStates.Running });
                 }
             });
     }
@@ -67,7 +70,7 @@ public static class LocalPostgresBuilderExtensions
         this IResourceBuilder<LocalPostgresServerResource> server, string name, string? databaseName = null)
     {
         var database = new LocalPostgresDatabaseResource(name, databaseName ?? name, server.Resource);
-        server.Resource.Databases[name] = database.DatabaseName;
+        server.Resource.Databases.Add(database);
 
         string? connectionString = null;
         server.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(database, async (_, cancellationToken) =>
@@ -84,7 +87,7 @@ public static class LocalPostgresBuilderExtensions
             .OnInitializeResource((resource, @event, cancellationToken) =>
             {
                 // Aspire passes a parent's state to its children only for containers: a database on an executable
-                // server follows the server's state here, so its health check runs while the server runs.
+                // server follows the server's state here, running once it has been created.
                 _ = FollowServerStateAsync(resource, @event.Notifications, cancellationToken);
                 return Task.CompletedTask;
             });
@@ -99,9 +102,10 @@ public static class LocalPostgresBuilderExtensions
             {
                 if (update.Resource == database.Parent && update.Snapshot.State?.Text is { } state)
                 {
+                    var running = state == KnownResourceStates.Running;
                     await notifications.PublishUpdateAsync(database, snapshot => snapshot with
                     {
-                        State = state,
+                        State = running && !database.Created ? KnownResourceStates.Starting : state,
                         StartTimeStamp = update.Snapshot.StartTimeStamp,
                         StopTimeStamp = update.Snapshot.StopTimeStamp,
                     });

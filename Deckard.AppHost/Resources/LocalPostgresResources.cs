@@ -17,8 +17,8 @@ public sealed class LocalPostgresServerResource(string name, string workingDirec
 
     public EndpointReference PrimaryEndpoint => field ??= new(this, EndpointName);
 
-    /// <summary>Resource name to database name, created once the server is healthy.</summary>
-    public Dictionary<string, string> Databases { get; } = new(StringComparer.Ordinal);
+    /// <summary>The databases on this server, created once it is healthy.</summary>
+    public List<LocalPostgresDatabaseResource> Databases { get; } = [];
 
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
         $"Host={PrimaryEndpoint.Property(EndpointProperty.Host)};Port={PrimaryEndpoint.Property(EndpointProperty.Port)};Username={UserName};Password={PasswordParameter}");
@@ -31,6 +31,12 @@ public sealed class LocalPostgresDatabaseResource(string name, string databaseNa
     public LocalPostgresServerResource Parent { get; } = parent;
 
     public string DatabaseName { get; } = databaseName;
+
+    /// <summary>
+    /// Set once the database exists. It lives in the data folder, so a restart of the server does not clear it; until
+    /// then the database reports <c>Starting</c>, so its health check does not knock on a database that is not there.
+    /// </summary>
+    public bool Created { get => Volatile.Read(ref field); set => Volatile.Write(ref field, value); }
 
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create($"{Parent};Database={DatabaseName}");
 }
