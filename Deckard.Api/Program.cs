@@ -1,4 +1,5 @@
 using Deckard.Api;
+using Deckard.Api.Avatars;
 using Deckard.Api.Media;
 using Deckard.Api.Sessions;
 using Scalar.AspNetCore;
@@ -15,6 +16,7 @@ app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapServiceInfo();
 app.MapSessionEndpoints();
+app.MapAvatarEndpoints();
 app.MapMediaEndpoints();
 app.Run();
 

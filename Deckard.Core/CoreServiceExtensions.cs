@@ -1,6 +1,11 @@
 using System.Diagnostics;
+using Deckard.Core.Artifacts;
+using Deckard.Core.Avatars;
+using Deckard.Core.Costs;
 using Deckard.Core.Events;
 using Deckard.Core.Queue;
+using Deckard.Core.Search;
+using Deckard.Core.Sessions;
 using Deckard.Core.Steps;
 using Deckard.Core.Storage;
 using Microsoft.Extensions.Configuration;
@@ -53,7 +58,15 @@ public static class CoreServiceExtensions
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddSingleton<EventReader>();
         builder.Services.AddSingleton<StepStore>();
-        builder.Services.AddSingleton<Deckard.Core.Sessions.SessionStore>();
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<ArtifactStore>();
+        builder.Services.AddSingleton<AvatarStore>();
+        builder.Services.AddSingleton<AnswerCache>();
+        builder.Services.AddOptions<CostOptions>()
+            .Bind(builder.Configuration.GetSection(CostOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<CostEstimator>();
         return builder;
     }
 }

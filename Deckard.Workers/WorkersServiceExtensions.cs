@@ -22,9 +22,12 @@ public static class WorkersServiceExtensions
         builder.Services.AddSingleton<WorkerIdentity>();
         builder.Services.AddHostedService<WorkerPresence>();
 
-        builder.Services.AddSingleton<IStep, TranscribeStep>();
-        builder.Services.AddSingleton<IStep, ClassifyStep>();
-        builder.Services.AddSingleton<IStep, LipsyncStep>();
+        builder.Services.AddStep<TranscribeStep>(StepNames.Transcribe);
+        builder.Services.AddStep<ClassifyStep>(StepNames.Classify);
+        builder.Services.AddStep<PortraitStep>(StepNames.Portrait);
+        builder.Services.AddStep<WebSearchStep>(StepNames.WebSearch);
+        builder.Services.AddStep<SpeechStep>(StepNames.Speech);
+        builder.Services.AddStep<LipsyncStep>(StepNames.Lipsync);
         builder.Services.AddSingleton<StepRunner>();
         builder.Services.AddSingleton(serviceProvider => new ConsumerName(serviceProvider.GetRequiredService<WorkerIdentity>().InstanceId));
         builder.Services.AddHostedService<StepConsumer>();

@@ -1,4 +1,4 @@
-using Deckard.Core.Sessions;
+using Deckard.Core.Artifacts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Deckard.Api.Media;
@@ -15,7 +15,7 @@ public static class MediaEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetMediaAsync(
-        Guid artifactId, long? expires, string? sig, MediaUrlSigner signer, SessionStore sessions, CancellationToken cancellationToken)
+        Guid artifactId, long? expires, string? sig, MediaUrlSigner signer, ArtifactStore artifacts, CancellationToken cancellationToken)
     {
         if (expires is null || !signer.IsValid(artifactId, expires.Value, sig))
         {
@@ -23,7 +23,7 @@ public static class MediaEndpoints
                 detail: "The link's signature is wrong or it has expired; fetch the session again for fresh links.");
         }
 
-        var artifact = await sessions.GetArtifactAsync(artifactId, cancellationToken);
+        var artifact = await artifacts.ReadByIdAsync(artifactId, cancellationToken);
         return artifact is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such media", detail: $"There is no artifact {artifactId}.")
             : TypedResults.File(artifact.Data, artifact.ContentType, enableRangeProcessing: true);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Deckard.Api.Media;
 using Deckard.Api.Telemetry;
+using Deckard.Core.Costs;
 using Deckard.Core.Sessions;
 using Deckard.Core.Steps;
 using SessionOptions = Deckard.Core.Sessions.SessionOptions;
@@ -8,14 +9,20 @@ using SessionOptions = Deckard.Core.Sessions.SessionOptions;
 namespace Deckard.Api.Sessions;
 
 /// <summary>A session as the API returns it: state, transcript, intent, steps, artifacts with signed links, error.</summary>
+/// <param name="Results">What the steps produced beyond artifacts and events, by name (e.g. <c>answer</c>: text, spoken text, citations).</param>
+/// <param name="Cost">The estimate from the steps' tokens, calls and GPU seconds at the configured prices.</param>
 public sealed record SessionResponse(
     Guid Id,
+    string Owner,
+    string Kind,
     string Status,
     string? Prompt,
     string? Transcript,
     string? Intent,
     JsonElement? IntentArguments,
     SessionOptions Options,
+    JsonElement Results,
+    CostEstimate Cost,
     string? Error,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
@@ -25,16 +32,20 @@ public sealed record SessionResponse(
     IReadOnlyList<ArtifactResponse> Artifacts,
     SessionLinks Links)
 {
-    public static SessionResponse From(SessionView session, MediaUrlSigner signer, TraceLinks traces) => new(
-        session.Id, session.Status, session.Prompt, session.Transcript, session.Intent, session.IntentArguments, session.Options,
+    public static SessionResponse From(SessionView session, MediaUrlSigner signer, TraceLinks traces, CostEstimator costs) => new(
+        session.Id, session.Owner, session.Kind, session.Status, session.Prompt, session.Transcript, session.Intent, session.IntentArguments,
+        session.Options, session.Results, costs.Estimate(session.Steps),
         session.Error, session.CreatedAt, session.UpdatedAt, session.FinishedAt, session.TraceId,
-        [.. session.Steps.Select(step => new StepResponse(step.Name, step.State, step.Attempts, step.Error, step.Usage, step.StartedAt, step.FinishedAt))],
+        [.. session.Steps.Select(step => new StepResponse(
+            step.Name, step.State, step.Attempts, step.Error, step.Usage, step.GpuSeconds, step.StartedAt, step.FinishedAt, step.Output))],
         [.. session.Artifacts.Select(artifact => new ArtifactResponse(
             artifact.Id, artifact.Kind, artifact.Role, artifact.ContentType, artifact.SizeBytes, artifact.CreatedAt, signer.SignedPath(artifact.Id)))],
         SessionLinks.For(session.Id) with { Trace = traces.For(session.TraceId) });
 }
 
-public sealed record StepResponse(string Name, string State, int Attempts, string? Error, ModelUsage? Usage, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+public sealed record StepResponse(
+    string Name, string State, int Attempts, string? Error, ModelUsage? Usage, double? GpuSeconds, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
+    JsonElement? Output);
 
 public sealed record ArtifactResponse(Guid Id, string Kind, string Role, string ContentType, long SizeBytes, DateTimeOffset CreatedAt, string Url);
 

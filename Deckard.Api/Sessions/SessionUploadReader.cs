@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Deckard.Core.Artifacts;
 using Deckard.Core.Media;
+using Deckard.Core.OpenAI;
 using Deckard.Core.Sessions;
 using Deckard.Core.Storage;
 using Deckard.Core.Telemetry;
@@ -28,7 +30,7 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
     private const int MinimumPortraitSide = 64;
 
     /// <summary>The parsed session and the spooled files, which the caller deletes once stored.</summary>
-    public async Task<(NewSession Session, IReadOnlyList<string> SpoolPaths)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<(NewSession Session, IReadOnlyList<string> SpoolPaths)> ReadAsync(HttpRequest request, string owner, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         var boundary = Boundary(request.ContentType);
@@ -109,12 +111,13 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
             }
 
             var session = new NewSession(
+                owner,
                 prompt,
-                spoolPath is null ? null : new UploadedFile(spoolPath, "audio", format!.ContentType, "input-audio"),
+                spoolPath is null ? null : new UploadedFile(spoolPath, ArtifactKinds.Audio, format!.ContentType, ArtifactRoles.InputAudio),
                 sessionOptions ?? new SessionOptions(),
                 DeckardTelemetry.CurrentTraceParent(),
-                portraitPath is null ? null : new UploadedFile(portraitPath, "image", portraitFormat!.ContentType, "input-portrait"),
-                speechPath is null ? null : new UploadedFile(speechPath, "audio", speechFormat!.ContentType, "input-speech"));
+                portraitPath is null ? null : new UploadedFile(portraitPath, ArtifactKinds.Image, portraitFormat!.ContentType, ArtifactRoles.InputPortrait),
+                speechPath is null ? null : new UploadedFile(speechPath, ArtifactKinds.Audio, speechFormat!.ContentType, ArtifactRoles.InputSpeech));
             return (session, new[] { spoolPath, portraitPath, speechPath }.OfType<string>().ToList());
         }
         catch
@@ -368,6 +371,18 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
         {
             throw UploadProblem.BadRequest("unknown-intent",
                 $"The intent '{intent}' is not one of {string.Join(", ", Intent.All.Select(known => $"'{known}'"))}.");
+        }
+
+        if (parsed.Style is { } style && !PortraitStyles.IsPreset(style))
+        {
+            throw UploadProblem.BadRequest("unknown-style",
+                $"The style '{style}' is not one of {string.Join(", ", PortraitStyles.Presets.Keys.Select(known => $"'{known}'"))}.");
+        }
+
+        if (parsed.Voice is { } voice && !SpeechVoices.IsKnown(voice))
+        {
+            throw UploadProblem.BadRequest("unknown-voice",
+                $"The voice '{voice}' is not one of {string.Join(", ", SpeechVoices.All.Select(known => $"'{known}'"))}.");
         }
 
         return parsed;

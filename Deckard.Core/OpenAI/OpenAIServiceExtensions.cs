@@ -38,8 +38,13 @@ public static class OpenAIServiceExtensions
                 RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             });
         });
-        builder.Services.AddSingleton(serviceProvider => serviceProvider.GetRequiredService<OpenAIClient>()
+        // Two audio clients, each bound to its model: transcription and text-to-speech.
+        builder.Services.AddKeyedSingleton(AudioClients.Transcription, (serviceProvider, _) => serviceProvider.GetRequiredService<OpenAIClient>()
             .GetAudioClient(serviceProvider.GetRequiredService<IOptions<OpenAIOptions>>().Value.TranscriptionModel));
+        builder.Services.AddKeyedSingleton(AudioClients.Speech, (serviceProvider, _) => serviceProvider.GetRequiredService<OpenAIClient>()
+            .GetAudioClient(serviceProvider.GetRequiredService<IOptions<OpenAIOptions>>().Value.SpeechModel));
+        builder.Services.AddSingleton(serviceProvider => serviceProvider.GetRequiredService<OpenAIClient>()
+            .GetImageClient(serviceProvider.GetRequiredService<IOptions<OpenAIOptions>>().Value.ImageModel));
         builder.Services.AddSingleton(serviceProvider => serviceProvider.GetRequiredService<OpenAIClient>().GetResponsesClient());
         return builder;
     }

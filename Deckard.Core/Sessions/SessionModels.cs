@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Deckard.Core.Artifacts;
 using Deckard.Core.Steps;
 
 namespace Deckard.Core.Sessions;
@@ -9,12 +10,12 @@ namespace Deckard.Core.Sessions;
 /// asks for that speech lip-synced onto that portrait.
 /// </remarks>
 public sealed record NewSession(
-    string? Prompt, UploadedFile? Audio, SessionOptions Options, string? TraceParent, UploadedFile? Portrait = null, UploadedFile? Speech = null)
+    string Owner, string? Prompt, UploadedFile? Audio, SessionOptions Options, string? TraceParent, UploadedFile? Portrait = null, UploadedFile? Speech = null)
 {
     /// <summary>The files stored as the session's first artifacts.</summary>
     public IEnumerable<UploadedFile> Uploads => new[] { Audio, Portrait, Speech }.OfType<UploadedFile>();
 
-    public string FirstStep => Speech is not null ? StepNames.Lipsync : Audio is not null ? StepNames.Transcribe : StepNames.Classify;
+    public string Kind => Speech is not null ? SessionKinds.Lipsync : Audio is not null ? SessionKinds.Voice : SessionKinds.Prompt;
 
     /// <summary>The W3C trace id of the request that made the session (from its <c>traceparent</c>), or null outside a trace.</summary>
     public string? TraceId => System.Diagnostics.ActivityContext.TryParse(TraceParent, null, out var context) ? context.TraceId.ToHexString() : null;
@@ -26,14 +27,18 @@ public sealed record NewSession(
 /// <summary>An upload spooled to <paramref name="Path"/>, stored as an artifact of <paramref name="Kind"/> and <paramref name="Role"/>.</summary>
 public sealed record UploadedFile(string Path, string Kind, string ContentType, string Role);
 
+/// <param name="Results">What steps produced beyond artifacts and events, by name (e.g. <c>answer</c>), as one JSON object.</param>
 public sealed record SessionView(
     Guid Id,
+    string Owner,
+    string Kind,
     string Status,
     string? Prompt,
     string? Transcript,
     string? Intent,
     JsonElement? IntentArguments,
     SessionOptions Options,
+    JsonElement Results,
     string? Error,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
@@ -42,9 +47,10 @@ public sealed record SessionView(
     IReadOnlyList<StepView> Steps,
     IReadOnlyList<ArtifactView> Artifacts);
 
-public sealed record StepView(string Name, string State, int Attempts, string? Error, ModelUsage? Usage, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
-
-public sealed record ArtifactView(Guid Id, string Kind, string Role, string ContentType, long SizeBytes, DateTimeOffset CreatedAt);
+/// <param name="Output">What the step recorded about its run (sizes, counts, whether an answer was reused), never content.</param>
+public sealed record StepView(
+    string Name, string State, int Attempts, string? Error, ModelUsage? Usage, double? GpuSeconds, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
+    JsonElement? Output = null);
 
 public enum CancelOutcome
 {

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Deckard.Core.Sessions;
 
-/// <summary>The optional <c>options</c> part of a new session: an intent override, a portrait style, a voice, lip-sync on or off.</summary>
+/// <summary>
+/// The optional <c>options</c> part of a new session: an intent override, a portrait style, a voice, lip-sync on or
+/// off, and which of the person's avatars to animate (their current one when absent).
+/// </summary>
 public sealed record SessionOptions
 {
     [JsonPropertyName("intent")]
@@ -16,4 +19,7 @@ public sealed record SessionOptions
 
     [JsonPropertyName("lipsync")]
     public bool? Lipsync { get; init; }
+
+    [JsonPropertyName("avatarId")]
+    public Guid? AvatarId { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Deckard.Core.Artifacts;
 using Deckard.Core.Events;
 using Deckard.Core.Queue;
 using Deckard.Core.Steps;
@@ -22,16 +23,18 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
         var now = timeProvider.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % 10));
         var id = Guid.CreateVersion7(now);
-        var firstStep = session.FirstStep;
+        var firstStep = Flows.First(session.Kind);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // One round trip for every row, then the commit.
         await using var batch = new NpgsqlBatch(connection, transaction);
         var insert = new NpgsqlBatchCommand("""
-            INSERT INTO sessions (id, status, prompt, options, trace_id, created_at, updated_at)
-            VALUES (@id, 'queued', @prompt, @options::jsonb, @trace, @now, @now)
+            INSERT INTO sessions (id, owner, kind, status, prompt, options, trace_id, created_at, updated_at)
+            VALUES (@id, @owner, @kind, 'queued', @prompt, @options::jsonb, @trace, @now, @now)
             """);
         insert.Parameters.AddWithValue("id", id);
+        insert.Parameters.AddWithValue("owner", session.Owner);
+        insert.Parameters.AddWithValue("kind", session.Kind);
         insert.Parameters.AddWithValue("prompt", (object?)session.Prompt ?? DBNull.Value);
         insert.Parameters.AddWithValue("options", DeckardJson.Serialize(session.Options));
         insert.Parameters.AddWithValue("trace", (object?)session.TraceId ?? DBNull.Value);
@@ -47,32 +50,24 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
             {
                 var file = File.OpenRead(upload.Path);
                 uploads.Add(file);
-                var artifact = new NpgsqlBatchCommand("""
-                    INSERT INTO artifacts (id, session_id, kind, role, content_type, size_bytes, data, created_at)
-                    VALUES (@id, @session, @kind, @role, @type, @size, @data, @now)
-                    """);
                 var artifactId = Guid.CreateVersion7(now);
                 artifacts.Add(new ArtifactView(artifactId, upload.Kind, upload.Role, upload.ContentType, file.Length, now));
-                artifact.Parameters.AddWithValue("id", artifactId);
-                artifact.Parameters.AddWithValue("session", id);
-                artifact.Parameters.AddWithValue("kind", upload.Kind);
-                artifact.Parameters.AddWithValue("role", upload.Role);
-                artifact.Parameters.AddWithValue("type", upload.ContentType);
-                artifact.Parameters.AddWithValue("size", file.Length);
-                // Npgsql streams a Stream parameter to the server: the upload is never whole in memory.
-                artifact.Parameters.Add(new NpgsqlParameter("data", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = file, Size = (int)file.Length });
-                artifact.Parameters.AddWithValue("now", now);
+                // Npgsql streams the file to the server: the upload is never whole in memory.
+                var artifact = ArtifactStore.InsertCommand(
+                    artifactId, id, session.Owner, NewArtifact.FromFile(upload.Kind, upload.Role, upload.ContentType, upload.Path), file, now);
                 batch.BatchCommands.Add(artifact);
             }
 
-            var step = new NpgsqlBatchCommand("INSERT INTO steps (session_id, name, state, created_at) VALUES (@session, @step, 'pending', @now)");
+            var step = new NpgsqlBatchCommand(
+                "INSERT INTO steps (session_id, name, state, input, created_at) VALUES (@session, @step, 'pending', @input::jsonb, @now)");
             step.Parameters.AddWithValue("session", id);
-            step.Parameters.AddWithValue("step", firstStep);
+            step.Parameters.AddWithValue("step", firstStep.Name);
+            step.Parameters.AddWithValue("input", firstStep.Input is null ? (object)DBNull.Value : DeckardJson.Serialize(firstStep.Input));
             step.Parameters.AddWithValue("now", now);
             batch.BatchCommands.Add(step);
             batch.BatchCommands.Add(EventWriter.Command(id, EventTypes.SessionCreated,
-                new { sessionId = id, status = SessionStatus.Queued, input = session.InputKind, firstStep }, now));
-            batch.BatchCommands.Add(OutboxWriter.Command(id, firstStep, session.TraceParent, now, now));
+                new { sessionId = id, status = SessionStatus.Queued, input = session.InputKind, firstStep = firstStep.Name }, now));
+            batch.BatchCommands.Add(OutboxWriter.Command(id, firstStep.Name, session.TraceParent, now, now));
             outboxId = await OutboxWriter.ExecuteAsync(batch, cancellationToken);
         }
         finally
@@ -84,18 +79,20 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
         }
 
         await transaction.CommitAsync(cancellationToken);
-        await publisher.PublishCommittedAsync(connection, new StepMessage(id, firstStep, session.TraceParent, outboxId), cancellationToken);
-        return new SessionView(id, SessionStatus.Queued, session.Prompt, null, null, null, session.Options, null, now, now, null, session.TraceId,
-            [new StepView(firstStep, "pending", 0, null, null, null, null)], artifacts);
+        await publisher.PublishCommittedAsync(connection, new StepMessage(id, firstStep.Name, session.TraceParent, outboxId), cancellationToken);
+        return new SessionView(id, session.Owner, session.Kind, SessionStatus.Queued, session.Prompt, null, null, null, session.Options, EmptyResults,
+            null, now, now, null, session.TraceId, [new StepView(firstStep.Name, "pending", 0, null, null, null, null, null)], artifacts);
     }
 
-    public async Task<SessionView?> GetAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>The owner's session; another owner's is as absent as one that never existed.</summary>
+    public async Task<SessionView?> GetAsync(Guid id, string owner, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         SessionView? session;
-        await using (var command = new NpgsqlCommand($"SELECT {SessionColumns} FROM sessions WHERE id = @id", connection))
+        await using (var command = new NpgsqlCommand($"SELECT {SessionColumns} FROM sessions WHERE id = @id AND owner = @owner", connection))
         {
             command.Parameters.AddWithValue("id", id);
+            command.Parameters.AddWithValue("owner", owner);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             session = await reader.ReadAsync(cancellationToken) ? ReadSession(reader) : null;
         }
@@ -107,7 +104,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
 
         var steps = new List<StepView>();
         await using (var command = new NpgsqlCommand("""
-            SELECT name, state, attempts, error, model, input_tokens, output_tokens, total_tokens, started_at, finished_at
+            SELECT name, state, attempts, error, model, input_tokens, output_tokens, total_tokens, gpu_seconds, started_at, finished_at, output::text
             FROM steps WHERE session_id = @id ORDER BY created_at, name
             """, connection))
         {
@@ -118,36 +115,28 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
                 steps.Add(new StepView(
                     reader.GetString(0), reader.GetString(1), reader.GetInt32(2), NullableString(reader, 3),
                     reader.IsDBNull(4) ? null : new ModelUsage(reader.GetString(4), NullableInt(reader, 5), NullableInt(reader, 6), NullableInt(reader, 7)),
-                    reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
-                    reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9)));
+                    reader.IsDBNull(8) ? null : reader.GetDouble(8),
+                    reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+                    reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+                    reader.IsDBNull(11) ? null : ParseJson(reader.GetString(11))));
             }
         }
 
-        var artifacts = new List<ArtifactView>();
-        await using (var command = new NpgsqlCommand(
-            "SELECT id, kind, role, content_type, size_bytes, created_at FROM artifacts WHERE session_id = @id ORDER BY created_at", connection))
-        {
-            command.Parameters.AddWithValue("id", id);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                artifacts.Add(new ArtifactView(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                    reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5)));
-            }
-        }
-
+        var artifacts = await ArtifactStore.ListAsync(connection, id, cancellationToken);
         return session with { Steps = steps, Artifacts = artifacts };
     }
 
     /// <summary>Newest first, <paramref name="limit"/> at a time; <paramref name="before"/> is the last item of the previous page.</summary>
-    public async Task<IReadOnlyList<SessionView>> ListAsync((DateTimeOffset CreatedAt, Guid Id)? before, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SessionView>> ListAsync(
+        string owner, (DateTimeOffset CreatedAt, Guid Id)? before, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
             SELECT {SessionColumns} FROM sessions
-            WHERE @hasCursor = false OR (created_at, id) < (@createdAt, @id)
+            WHERE owner = @owner AND (@hasCursor = false OR (created_at, id) < (@createdAt, @id))
             ORDER BY created_at DESC, id DESC
             LIMIT @limit
             """);
+        command.Parameters.AddWithValue("owner", owner);
         command.Parameters.AddWithValue("hasCursor", before is not null);
         command.Parameters.AddWithValue("createdAt", before?.CreatedAt ?? DateTimeOffset.UnixEpoch);
         command.Parameters.AddWithValue("id", before?.Id ?? Guid.Empty);
@@ -162,13 +151,14 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
         return sessions;
     }
 
-    public async Task<CancelOutcome> CancelAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<CancelOutcome> CancelAsync(Guid id, string owner, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var lookup = new NpgsqlCommand("SELECT status FROM sessions WHERE id = @id FOR UPDATE", connection, transaction);
+        await using var lookup = new NpgsqlCommand("SELECT status FROM sessions WHERE id = @id AND owner = @owner FOR UPDATE", connection, transaction);
         lookup.Parameters.AddWithValue("id", id);
+        lookup.Parameters.AddWithValue("owner", owner);
         var status = (string?)await lookup.ExecuteScalarAsync(cancellationToken);
         if (status is null)
         {
@@ -197,40 +187,35 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
         return CancelOutcome.Cancelled;
     }
 
-    /// <summary>An artifact's bytes for the media endpoint.</summary>
-    public async Task<StoredArtifact?> GetArtifactAsync(Guid artifactId, CancellationToken cancellationToken)
+    public async Task<bool> ExistsAsync(Guid id, string owner, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT id, kind, content_type, data FROM artifacts WHERE id = @id");
-        command.Parameters.AddWithValue("id", artifactId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new StoredArtifact(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3))
-            : null;
-    }
-
-    public async Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT 1 FROM sessions WHERE id = @id");
+        await using var command = dataSource.CreateCommand("SELECT 1 FROM sessions WHERE id = @id AND owner = @owner");
         command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("owner", owner);
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
     private const string SessionColumns =
-        "id, status, prompt, transcript, intent, intent_arguments::text, options::text, error, created_at, updated_at, finished_at, trace_id";
+        "id, owner, kind, status, prompt, transcript, intent, intent_arguments::text, options::text, results::text, error, created_at, updated_at, finished_at, trace_id";
+
+    private static readonly JsonElement EmptyResults = ParseJson("{}");
 
     private static SessionView ReadSession(NpgsqlDataReader reader) => new(
         reader.GetGuid(0),
         reader.GetString(1),
-        NullableString(reader, 2),
-        NullableString(reader, 3),
+        reader.GetString(2),
+        reader.GetString(3),
         NullableString(reader, 4),
-        reader.IsDBNull(5) ? null : ParseJson(reader.GetString(5)),
-        JsonSerializer.Deserialize<SessionOptions>(reader.GetString(6), DeckardJson.Options) ?? new SessionOptions(),
-        NullableString(reader, 7),
-        reader.GetFieldValue<DateTimeOffset>(8),
-        reader.GetFieldValue<DateTimeOffset>(9),
-        reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
-        NullableString(reader, 11),
+        NullableString(reader, 5),
+        NullableString(reader, 6),
+        reader.IsDBNull(7) ? null : ParseJson(reader.GetString(7)),
+        JsonSerializer.Deserialize<SessionOptions>(reader.GetString(8), DeckardJson.Options) ?? new SessionOptions(),
+        ParseJson(reader.GetString(9)),
+        NullableString(reader, 10),
+        reader.GetFieldValue<DateTimeOffset>(11),
+        reader.GetFieldValue<DateTimeOffset>(12),
+        reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
+        NullableString(reader, 14),
         [],
         []);
 

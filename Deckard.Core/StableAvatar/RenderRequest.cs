@@ -4,8 +4,11 @@ namespace Deckard.Core.StableAvatar;
 public sealed record RenderRequest(
     string ImagePath, string AudioPath, string OutputPath, IReadOnlyDictionary<string, string>? Parameters = null, TimeSpan? AudioDuration = null);
 
-/// <summary>A finished render: the video on disk, the seed StableAvatar used, and how many submissions it took.</summary>
-public sealed record RenderResult(string VideoPath, string? Seed, int Submissions, int HttpRequests);
+/// <summary>
+/// A finished render: the video on disk, the seed StableAvatar used, how many submissions it took, and how long the
+/// successful one took from submission to result (the GPU time it paid for).
+/// </summary>
+public sealed record RenderResult(string VideoPath, string? Seed, int Submissions, int HttpRequests, TimeSpan RenderTime);
 
 /// <summary>
 /// Where a render is, for the browser: uploading, queued, rendering (again on each heartbeat), downloading; with the

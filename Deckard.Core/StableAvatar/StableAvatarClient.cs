@@ -17,25 +17,39 @@ public sealed partial class StableAvatarClient(
 {
     public async Task<RenderResult> RenderAsync(RenderRequest request, IProgress<RenderProgress>? progress, CancellationToken cancellationToken)
     {
-        if (circuit.OpenUntil is { } until)
+        if (!circuit.TryEnter(out var permit, out var retryAt))
         {
             throw new StableAvatarException(
-                $"StableAvatar failed {options.Value.CircuitBreakerFailures} renders in a row; Deckard will try it again after {until:HH:mm:ss} UTC.",
-                isTransient: true);
+                retryAt is { } until
+                    ? $"StableAvatar failed {options.Value.CircuitBreakerFailures} renders in a row; Deckard will try it again after {until:HH:mm:ss} UTC."
+                    : "StableAvatar has been failing; one render is testing whether it is back, and others wait for its outcome.",
+                isTransient: true, isOutage: false);
         }
 
-        var started = timeProvider.GetUtcNow();
-        var requestsBefore = gradio.RequestCount;
-        try
+        using (permit)
         {
-            var result = await RenderOnceAsync(request, progress, started, cancellationToken);
-            circuit.RecordSuccess();
-            return result with { HttpRequests = gradio.RequestCount - requestsBefore };
-        }
-        catch (StableAvatarException)
-        {
-            circuit.RecordFailure();
-            throw;
+            var started = timeProvider.GetUtcNow();
+            var requestsBefore = gradio.RequestCount;
+            try
+            {
+                var result = await RenderOnceAsync(request, progress, started, cancellationToken);
+                permit.Succeeded();
+                return result with { HttpRequests = gradio.RequestCount - requestsBefore };
+            }
+            catch (StableAvatarException exception)
+            {
+                // A refused job proves the pod answers; only outages count towards opening the circuit.
+                if (exception.IsOutage)
+                {
+                    permit.Failed();
+                }
+                else
+                {
+                    permit.Succeeded();
+                }
+
+                throw;
+            }
         }
     }
 
@@ -62,16 +76,17 @@ public sealed partial class StableAvatarClient(
             {
                 case GradioOutcome.Completed completed:
                     var (videoPath, seed) = ReadOutput(completed.Data);
-                    DeckardMetrics.RecordRender(timeProvider.GetUtcNow() - submitted, estimate, Elapsed(started));
+                    var renderTime = timeProvider.GetUtcNow() - submitted;
+                    DeckardMetrics.RecordRender(renderTime, estimate, Elapsed(started));
                     progress?.Report(new RenderProgress("downloading", submission, Elapsed(started), estimate));
                     await gradio.DownloadAsync(app, videoPath, request.OutputPath, cancellationToken);
-                    return new RenderResult(request.OutputPath, seed, submission, 0);
+                    return new RenderResult(request.OutputPath, seed, submission, 0, renderTime);
                 case GradioOutcome.Failed { Message: null }:
                     throw new StableAvatarException(
                         "StableAvatar raised an error while rendering; its details are only in the pod's logs (the app hides them). " +
                         "A common cause is running out of GPU memory: try a smaller size or fewer steps.", isTransient: false);
                 case GradioOutcome.Failed failed:
-                    throw new StableAvatarException($"StableAvatar refused the job: {failed.Message}", isTransient: false);
+                    throw new StableAvatarException($"StableAvatar refused the job: {failed.Message}", isTransient: false, isOutage: false);
                 case GradioOutcome.Lost lost:
                     LogLost(logger, submission, budget, lost.Reason);
                     losses.Add(lost.Reason);
@@ -111,7 +126,8 @@ public sealed partial class StableAvatarClient(
             else
             {
                 throw new StableAvatarException(
-                    $"StableAvatar's '{parameter.Name}' input has no default and no value is configured (StableAvatar:Parameters:{parameter.Name}).", isTransient: false);
+                    $"StableAvatar's '{parameter.Name}' input has no default and no value is configured (StableAvatar:Parameters:{parameter.Name}).",
+                    isTransient: false, isOutage: false);
             }
         }
 
@@ -136,7 +152,7 @@ public sealed partial class StableAvatarClient(
         if (parameter.Minimum is { } minimum && number < minimum || parameter.Maximum is { } maximum && number > maximum)
         {
             throw new StableAvatarException(
-                $"StableAvatar:Parameters:{parameter.Name} is {value}, outside {parameter.Minimum}–{parameter.Maximum}.", isTransient: false);
+                $"StableAvatar:Parameters:{parameter.Name} is {value}, outside {parameter.Minimum}–{parameter.Maximum}.", isTransient: false, isOutage: false);
         }
 
         // Whole numbers go as JSON integers: 42.0 reaches torch where an int is needed.

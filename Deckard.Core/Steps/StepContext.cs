@@ -5,18 +5,42 @@ namespace Deckard.Core.Steps;
 
 /// <summary>
 /// What a step sees of its session when it runs. <see cref="ReportAsync"/> adds a progress event at once (not with
-/// the step's result), as long as this run still holds the step.
+/// the step's result), as long as this run still holds the step; it throws <see cref="ProgressNotStoredException"/>
+/// when the event could not be stored.
 /// </summary>
 public sealed record StepContext(
     Guid SessionId,
     string StepName,
     int Attempt,
+    string Owner,
+    string Kind,
     string? Prompt,
     string? Transcript,
+    string? Intent,
+    JsonElement? IntentArguments,
     SessionOptions Options,
+    JsonElement Results,
+    bool OwnerHasAvatar,
     JsonElement? Input,
-    Func<string, CancellationToken, Task<StoredArtifact?>> ReadArtifactAsync,
-    Func<string, object, CancellationToken, Task> ReportAsync);
+    Func<string, object, CancellationToken, Task> ReportAsync)
+{
+    public FlowFacts Facts => new(Kind, Intent, Options, OwnerHasAvatar);
 
-/// <summary>An artifact's bytes and type, as a step reads them back.</summary>
-public sealed record StoredArtifact(Guid Id, string Kind, string ContentType, byte[] Data);
+    /// <summary>What the person said or typed.</summary>
+    public string? Request => Transcript ?? Prompt;
+
+    /// <summary>A string argument the router gave (e.g. <c>query</c>), or null.</summary>
+    public string? IntentArgument(string name) =>
+        IntentArguments is { ValueKind: JsonValueKind.Object } arguments && arguments.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    /// <summary>A result an earlier step stored (e.g. <c>answer</c>), or null.</summary>
+    public JsonElement? Result(string name) =>
+        Results.ValueKind == JsonValueKind.Object && Results.TryGetProperty(name, out var value) ? value : null;
+
+    public T? InputAs<T>() => Input is { } input ? input.Deserialize<T>(Storage.DeckardJson.Options) : default;
+}
+
+/// <summary>A progress event that could not be stored; the step goes on without it.</summary>
+public sealed class ProgressNotStoredException(string message, Exception innerException) : Exception(message, innerException);

@@ -31,6 +31,8 @@ public sealed record StepFailure(bool IsTransient, string Reason, TimeSpan? Retr
         var summary = lines.FirstOrDefault() ?? $"HTTP {exception.Status}";
         var hint = exception.Status switch
         {
+            400 when exception.Message.Contains("moderation_blocked", StringComparison.Ordinal) =>
+                " The image model's safety system refused this description; describe the portrait differently.",
             401 => " Check the OpenAI API key Deckard is configured with.",
             429 => " OpenAI is rate-limiting Deckard's key.",
             >= 500 => " OpenAI is having trouble; try again later.",

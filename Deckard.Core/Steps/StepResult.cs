@@ -1,4 +1,4 @@
-using Deckard.Core.Sessions;
+using Deckard.Core.Artifacts;
 
 namespace Deckard.Core.Steps;
 
@@ -14,17 +14,23 @@ public sealed record StepResult
 
     public (string Intent, object Arguments)? Intent { get; init; }
 
-    /// <summary>The next step and its input; null ends the session <see cref="SessionStatus.Completed"/>.</summary>
-    public (string Step, object? Input)? Next { get; init; }
+    /// <summary>
+    /// What the session shows beyond artifacts and events (e.g. <c>answer</c>: text, spoken text, citations), by
+    /// name; merged into the session's <c>results</c>, which <c>GET /api/sessions/{id}</c> returns as they are.
+    /// </summary>
+    public IReadOnlyDictionary<string, object> Results { get; init; } = new Dictionary<string, object>();
 
     /// <summary>What the step records as its own output (shown in the session's steps).</summary>
     public object? Output { get; init; }
 
     public ModelUsage? Usage { get; init; }
-}
 
-/// <summary>An artifact to store. <see cref="Role"/> is unique per session, so a re-run step cannot store it twice.</summary>
-public sealed record NewArtifact(string Kind, string Role, string ContentType, byte[] Data);
+    /// <summary>GPU time the step paid for (a render's time on the pod), for the cost estimate.</summary>
+    public double? GpuSeconds { get; init; }
+
+    /// <summary>Nothing is left for the rest of the flow to do (e.g. an answer with nothing to speak): the session completes.</summary>
+    public bool EndsFlow { get; init; }
+}
 
 /// <summary>Model and tokens of one model call, kept per step for cost accounting.</summary>
 public sealed record ModelUsage(string Model, int? InputTokens, int? OutputTokens, int? TotalTokens);

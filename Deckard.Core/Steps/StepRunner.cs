@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Deckard.Core.Queue;
 using Deckard.Core.Sessions;
 using Deckard.Core.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -12,20 +13,21 @@ namespace Deckard.Core.Steps;
 /// Runs one delivered step: claim it in PostgreSQL (a duplicate delivery finds nothing to do), execute it, store its
 /// result in one transaction; on a transient failure schedule a retry with exponential backoff and jitter (at least
 /// what the other side asked in Retry-After); after the last attempt, or on a permanent failure, fail the session
-/// with a readable reason and copy the message to the dead-letter stream.
+/// with a readable reason and copy the message to the dead-letter stream. Each run resolves its step (keyed by name) in a
+/// scope of its own; the flow table says what comes next.
 /// </summary>
 public sealed partial class StepRunner
 {
     private readonly StepStore _store;
-    private readonly Dictionary<string, IStep> _steps;
+    private readonly IServiceScopeFactory _scopes;
     private readonly IConnectionMultiplexer _redis;
     private readonly IOptions<QueueOptions> _options;
     private readonly ILogger<StepRunner> _logger;
 
-    public StepRunner(StepStore store, IEnumerable<IStep> steps, IConnectionMultiplexer redis, IOptions<QueueOptions> options, ILogger<StepRunner> logger)
+    public StepRunner(StepStore store, IServiceScopeFactory scopes, IConnectionMultiplexer redis, IOptions<QueueOptions> options, ILogger<StepRunner> logger)
     {
         _store = store;
-        _steps = steps.ToDictionary(step => step.Name, StringComparer.Ordinal);
+        _scopes = scopes;
         _redis = redis;
         _options = options;
         _logger = logger;
@@ -34,7 +36,7 @@ public sealed partial class StepRunner
     public async Task RunAsync(StepMessage message, CancellationToken cancellationToken)
     {
         // Every log line of this run carries the session and the step as scope fields (never the prompt or transcript).
-        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = message.SessionId, ["Step"] = message.Step });
+        using var logScope = _logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = message.SessionId, ["Step"] = message.Step });
         var started = Stopwatch.GetTimestamp();
         var claim = await _store.ClaimAsync(message.SessionId, message.Step, cancellationToken);
         if (claim is not StepClaim.Claimed { Context: var context })
@@ -44,7 +46,8 @@ public sealed partial class StepRunner
         }
 
         Activity.Current?.SetTag("deckard.step.attempt", context.Attempt);
-        if (!_steps.TryGetValue(message.Step, out var step))
+        await using var scope = _scopes.CreateAsyncScope();
+        if (scope.ServiceProvider.GetKeyedService<IStep>(message.Step) is not { } step)
         {
             await FailAsync(context, message, $"No worker knows the step '{message.Step}'.", cancellationToken);
             return;
@@ -83,7 +86,8 @@ public sealed partial class StepRunner
             return;
         }
 
-        if (!await _store.CompleteAsync(context, result, message.TraceParent, cancellationToken))
+        var next = result.EndsFlow ? null : Flows.After(message.Step, context.Facts with { Intent = result.Intent?.Intent ?? context.Intent });
+        if (!await _store.CompleteAsync(context, result, next, message.TraceParent, cancellationToken))
         {
             LogOvertaken(_logger, message.Step, message.SessionId, context.Attempt);
             DeckardMetrics.RecordStep(message.Step, "overtaken", Stopwatch.GetElapsedTime(started));
@@ -91,7 +95,7 @@ public sealed partial class StepRunner
         }
 
         DeckardMetrics.RecordStep(message.Step, "completed", Stopwatch.GetElapsedTime(started));
-        if (result.Next is null)
+        if (next is null)
         {
             DeckardMetrics.RecordSessionEnded(SessionStatus.Completed);
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Deckard.Core.Artifacts;
 using Deckard.Core.Events;
 using Deckard.Core.Queue;
 using Deckard.Core.Sessions;
@@ -21,7 +22,9 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         // The claim also reads what the step works on, so a run costs one round trip before the commit.
         await using var claim = new NpgsqlCommand("""
             WITH previous AS (
-                SELECT steps.state, sessions.prompt, sessions.transcript, sessions.options::text AS options
+                SELECT steps.state, sessions.owner, sessions.kind, sessions.prompt, sessions.transcript, sessions.intent,
+                       sessions.intent_arguments::text AS intent_arguments, sessions.options::text AS options, sessions.results::text AS results,
+                       EXISTS (SELECT 1 FROM artifacts WHERE artifacts.owner = sessions.owner AND artifacts.role = @portrait) AS has_avatar
                 FROM steps JOIN sessions ON sessions.id = steps.session_id
                 WHERE steps.session_id = @session AND steps.name = @step
                   AND steps.state IN ('pending', 'running') AND sessions.status IN ('queued', 'running')
@@ -29,15 +32,16 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
             UPDATE steps SET state = 'running', attempts = attempts + 1, started_at = COALESCE(started_at, @now)
             FROM previous
             WHERE steps.session_id = @session AND steps.name = @step
-            RETURNING steps.attempts, previous.state, steps.input::text, previous.prompt, previous.transcript, previous.options
+            RETURNING steps.attempts, previous.state, steps.input::text, previous.owner, previous.kind, previous.prompt, previous.transcript,
+                      previous.intent, previous.intent_arguments, previous.options, previous.results, previous.has_avatar
             """, connection, transaction);
         claim.Parameters.AddWithValue("session", sessionId);
         claim.Parameters.AddWithValue("step", stepName);
         claim.Parameters.AddWithValue("now", now);
+        claim.Parameters.AddWithValue("portrait", ArtifactRoles.Portrait);
         int attempt;
         string previousState;
-        string? input, prompt, transcript;
-        SessionOptions options;
+        StepContext context;
         await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken))
@@ -47,10 +51,19 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
 
             attempt = reader.GetInt32(0);
             previousState = reader.GetString(1);
-            input = reader.IsDBNull(2) ? null : reader.GetString(2);
-            prompt = reader.IsDBNull(3) ? null : reader.GetString(3);
-            transcript = reader.IsDBNull(4) ? null : reader.GetString(4);
-            options = JsonSerializer.Deserialize<SessionOptions>(reader.GetString(5), DeckardJson.Options) ?? new SessionOptions();
+            var owner = reader.GetString(3);
+            context = new StepContext(
+                sessionId, stepName, attempt, owner,
+                Kind: reader.GetString(4),
+                Prompt: NullableString(reader, 5),
+                Transcript: NullableString(reader, 6),
+                Intent: NullableString(reader, 7),
+                IntentArguments: NullableString(reader, 8) is { } arguments ? ParseJson(arguments) : null,
+                Options: JsonSerializer.Deserialize<SessionOptions>(reader.GetString(9), DeckardJson.Options) ?? new SessionOptions(),
+                Results: ParseJson(reader.GetString(10)),
+                OwnerHasAvatar: reader.GetBoolean(11),
+                Input: NullableString(reader, 2) is { } input ? ParseJson(input) : null,
+                ReportAsync: (type, data, token) => ReportAsync(sessionId, stepName, attempt, type, data, token));
         }
 
         // A reclaimed run (a worker died mid-step) continues silently; a first run or a scheduled retry is announced.
@@ -65,22 +78,21 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         }
 
         await transaction.CommitAsync(cancellationToken);
-        JsonElement? inputElement = input is null ? null : ParseJson(input);
-        return new StepClaim.Claimed(new StepContext(
-            sessionId, stepName, attempt, prompt, transcript, options, inputElement,
-            (role, token) => ReadArtifactAsync(sessionId, role, token),
-            (type, data, token) => ReportAsync(sessionId, stepName, attempt, type, data, token)));
+        return new StepClaim.Claimed(context);
     }
 
-    /// <summary>Stores a successful run; false when the run was overtaken and nothing was stored.</summary>
-    public async Task<bool> CompleteAsync(StepContext context, StepResult result, string? traceParent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a successful run and queues <paramref name="next"/> (the flow table's next step), or completes the session
+    /// when there is none; false when the run was overtaken and nothing was stored.
+    /// </summary>
+    public async Task<bool> CompleteAsync(StepContext context, StepResult result, FlowStep? next, string? traceParent, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var complete = new NpgsqlCommand("""
             UPDATE steps SET state = 'completed', output = @output::jsonb, error = NULL, finished_at = @now,
-                   model = @model, input_tokens = @input, output_tokens = @outputTokens, total_tokens = @total
+                   model = @model, input_tokens = @input, output_tokens = @outputTokens, total_tokens = @total, gpu_seconds = @gpu
             WHERE session_id = @session AND name = @step AND state = 'running' AND attempts = @attempt
               AND EXISTS (SELECT 1 FROM sessions WHERE id = @session AND status = 'running')
             """, connection, transaction))
@@ -94,6 +106,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
             complete.Parameters.AddWithValue("input", (object?)result.Usage?.InputTokens ?? DBNull.Value);
             complete.Parameters.AddWithValue("outputTokens", (object?)result.Usage?.OutputTokens ?? DBNull.Value);
             complete.Parameters.AddWithValue("total", (object?)result.Usage?.TotalTokens ?? DBNull.Value);
+            complete.Parameters.AddWithValue("gpu", (object?)result.GpuSeconds ?? DBNull.Value);
             if (await complete.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 return false;
@@ -103,7 +116,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         // Artifacts first (each announced only if it was new), then every other write in one round trip.
         foreach (var artifact in result.Artifacts)
         {
-            await InsertArtifactAsync(connection, transaction, context.SessionId, artifact, now, cancellationToken);
+            await ArtifactStore.InsertAsync(connection, transaction, context.SessionId, context.Owner, artifact, now, cancellationToken);
         }
 
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -120,7 +133,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.StepCompleted,
             new { step = context.StepName, attempt = context.Attempt, usage = result.Usage }, now));
 
-        if (result.Next is not { } next)
+        if (next is null)
         {
             batch.BatchCommands.Add(FinishSessionCommand(context.SessionId, SessionStatus.Completed, null, now));
             batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.SessionCompleted, new { sessionId = context.SessionId }, now));
@@ -134,14 +147,14 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
             ON CONFLICT (session_id, name) DO NOTHING
             """);
         insert.Parameters.AddWithValue("session", context.SessionId);
-        insert.Parameters.AddWithValue("step", next.Step);
+        insert.Parameters.AddWithValue("step", next.Name);
         insert.Parameters.AddWithValue("input", next.Input is null ? (object)DBNull.Value : DeckardJson.Serialize(next.Input));
         insert.Parameters.AddWithValue("now", now);
         batch.BatchCommands.Add(insert);
-        batch.BatchCommands.Add(OutboxWriter.Command(context.SessionId, next.Step, traceParent, now, now));
+        batch.BatchCommands.Add(OutboxWriter.Command(context.SessionId, next.Name, traceParent, now, now));
         var outboxId = await OutboxWriter.ExecuteAsync(batch, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await publisher.PublishCommittedAsync(connection, new StepMessage(context.SessionId, next.Step, traceParent, outboxId), cancellationToken);
+        await publisher.PublishCommittedAsync(connection, new StepMessage(context.SessionId, next.Name, traceParent, outboxId), cancellationToken);
         return true;
     }
 
@@ -218,6 +231,8 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         return true;
     }
 
+    private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
     private static JsonElement ParseJson(string json)
     {
         using var document = JsonDocument.Parse(json);
@@ -226,6 +241,18 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
 
     /// <summary>Appends a progress event while the run still holds its step (not overtaken, session not ended).</summary>
     private async Task ReportAsync(Guid sessionId, string stepName, int attempt, string type, object data, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await AppendProgressAsync(sessionId, stepName, attempt, type, data, cancellationToken);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            throw new ProgressNotStoredException($"The {type} event could not be stored: {exception.Message}", exception);
+        }
+    }
+
+    private async Task AppendProgressAsync(Guid sessionId, string stepName, int attempt, string type, object data, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -249,21 +276,9 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private async Task<StoredArtifact?> ReadArtifactAsync(Guid sessionId, string role, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            "SELECT id, kind, content_type, data FROM artifacts WHERE session_id = @session AND role = @role");
-        command.Parameters.AddWithValue("session", sessionId);
-        command.Parameters.AddWithValue("role", role);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new StoredArtifact(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3))
-            : null;
-    }
-
     private static NpgsqlBatchCommand? UpdateSessionCommand(Guid sessionId, StepResult result)
     {
-        if (result.Transcript is null && result.Intent is null)
+        if (result.Transcript is null && result.Intent is null && result.Results.Count == 0)
         {
             return null;
         }
@@ -271,39 +286,16 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         var update = new NpgsqlBatchCommand("""
             UPDATE sessions SET transcript = COALESCE(@transcript, transcript),
                                 intent = COALESCE(@intent, intent),
-                                intent_arguments = COALESCE(@arguments::jsonb, intent_arguments)
+                                intent_arguments = COALESCE(@arguments::jsonb, intent_arguments),
+                                results = results || @results::jsonb
             WHERE id = @session
             """);
         update.Parameters.AddWithValue("session", sessionId);
         update.Parameters.AddWithValue("transcript", (object?)result.Transcript ?? DBNull.Value);
         update.Parameters.AddWithValue("intent", (object?)result.Intent?.Intent ?? DBNull.Value);
         update.Parameters.AddWithValue("arguments", result.Intent is { } intent ? DeckardJson.Serialize(intent.Arguments) : DBNull.Value);
+        update.Parameters.AddWithValue("results", DeckardJson.Serialize(result.Results));
         return update;
-    }
-
-    internal static async Task InsertArtifactAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Guid sessionId, NewArtifact artifact, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var id = Guid.CreateVersion7(now);
-        await using var insert = new NpgsqlCommand("""
-            INSERT INTO artifacts (id, session_id, kind, role, content_type, size_bytes, data, created_at)
-            VALUES (@id, @session, @kind, @role, @type, @size, @data, @now)
-            ON CONFLICT (session_id, role) DO NOTHING
-            """, connection, transaction);
-        insert.Parameters.AddWithValue("id", id);
-        insert.Parameters.AddWithValue("session", sessionId);
-        insert.Parameters.AddWithValue("kind", artifact.Kind);
-        insert.Parameters.AddWithValue("role", artifact.Role);
-        insert.Parameters.AddWithValue("type", artifact.ContentType);
-        insert.Parameters.AddWithValue("size", (long)artifact.Data.Length);
-        insert.Parameters.AddWithValue("data", artifact.Data);
-        insert.Parameters.AddWithValue("now", now);
-        if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
-        {
-            await EventWriter.AppendAsync(connection, transaction, sessionId, EventTypes.ArtifactCreated,
-                new { artifactId = id, kind = artifact.Kind, role = artifact.Role, contentType = artifact.ContentType, sizeBytes = artifact.Data.Length },
-                now, cancellationToken);
-        }
     }
 
     private static NpgsqlBatchCommand FinishSessionCommand(Guid sessionId, string status, string? error, DateTimeOffset now)

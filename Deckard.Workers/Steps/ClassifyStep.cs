@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Deckard.Core.Events;
 using Deckard.Core.OpenAI;
 using Deckard.Core.Sessions;
 using Deckard.Core.Steps;
@@ -9,8 +10,8 @@ namespace Deckard.Workers.Steps;
 
 /// <summary>
 /// The coordinator: one Responses call with a function tool per flow and <c>tool_choice: required</c>; the tool the
-/// model calls is the session's intent, its arguments the next step's input. An <c>options.intent</c> skips the call.
-/// Until the flows exist (later issues), the session then ends completed with its intent recorded.
+/// model calls is the session's intent, its arguments what the intent's steps work from. An <c>options.intent</c>
+/// skips the call.
 /// </summary>
 public sealed class ClassifyStep(ResponsesClient responses, IOptions<OpenAIOptions> options) : IStep
 {
@@ -27,11 +28,9 @@ public sealed class ClassifyStep(ResponsesClient responses, IOptions<OpenAIOptio
         ["answer_with_web_search"] = Intent.Search,
     };
 
-    public string Name => StepNames.Classify;
-
     public async Task<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var text = context.Transcript ?? context.Prompt
+        var text = context.Request
             ?? throw new StepFailedException("The session has neither a transcript nor a prompt to classify.");
 
         if (context.Options.Intent is { } chosen)

@@ -1,5 +1,7 @@
-using System.Text.Json;
 using System.Threading.Channels;
+using Deckard.Core.Artifacts;
+using Deckard.Core.Avatars;
+using Deckard.Core.Events;
 using Deckard.Core.Media;
 using Deckard.Core.Sessions;
 using Deckard.Core.StableAvatar;
@@ -12,27 +14,21 @@ namespace Deckard.Workers.Steps;
 /// A portrait and speech → StableAvatar → the talking-avatar MP4 as the session's <c>video</c> artifact. The inputs
 /// are prepared first (speech as 16 kHz mono WAV, padded to one generation window; the portrait cropped square at
 /// the trained size), and <c>lipsync.progress</c> events follow the render: uploading, queued, rendering (elapsed
-/// time and the cost model's ETA), downloading.
+/// time and the cost model's ETA), downloading. The flow table says which speech and which portrait: the uploaded
+/// ones, or the spoken answer and the person's avatar (the one the session names, their current one, or the default).
 /// </summary>
-public sealed partial class LipsyncStep(IServiceProvider services, IOptions<StableAvatarOptions> options, ILogger<LipsyncStep> logger) : IStep
+public sealed partial class LipsyncStep(
+    StableAvatarClient stableAvatar, ArtifactStore artifacts, AvatarStore avatars, IOptions<StableAvatarOptions> options, ILogger<LipsyncStep> logger)
+    : IStep
 {
-    public const string InputPortraitRole = "input-portrait";
-    public const string InputSpeechRole = "input-speech";
-    public const string VideoRole = "lipsync-video";
-
     /// <summary>Heartbeats come every few seconds; the browser needs "still rendering" less often than that.</summary>
     private static readonly TimeSpan RepeatedStageInterval = TimeSpan.FromSeconds(2);
 
-    public string Name => StepNames.Lipsync;
-
     public async Task<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        // Later flows name their own artifacts (a generated portrait, a spoken answer); uploads are the default.
-        var portraitRole = InputRole(context.Input, "portrait") ?? InputPortraitRole;
-        var speechRole = InputRole(context.Input, "speech") ?? InputSpeechRole;
-        var portrait = await context.ReadArtifactAsync(portraitRole, cancellationToken)
-            ?? throw new StepFailedException("The session has no portrait to animate.");
-        var speech = await context.ReadArtifactAsync(speechRole, cancellationToken)
+        var input = context.InputAs<LipsyncInput>() ?? new LipsyncInput(ArtifactRoles.InputSpeech, LipsyncInput.UploadedPortrait);
+        var (portrait, portraitSource, portraitArtifactId) = await ReadPortraitAsync(context, input, cancellationToken);
+        var speech = await artifacts.ReadByRoleAsync(context.SessionId, input.Speech, cancellationToken)
             ?? throw new StepFailedException("The session has no speech to lip-sync.");
 
         var settings = options.Value;
@@ -42,7 +38,7 @@ public sealed partial class LipsyncStep(IServiceProvider services, IOptions<Stab
         {
             var portraitIn = Path.Combine(folder.FullName, "portrait-upload");
             var speechIn = Path.Combine(folder.FullName, "speech-upload");
-            await File.WriteAllBytesAsync(portraitIn, portrait.Data, cancellationToken);
+            await File.WriteAllBytesAsync(portraitIn, portrait, cancellationToken);
             await File.WriteAllBytesAsync(speechIn, speech.Data, cancellationToken);
 
             var image = Path.Combine(folder.FullName, "portrait.png");
@@ -70,8 +66,6 @@ public sealed partial class LipsyncStep(IServiceProvider services, IOptions<Stab
             var reporter = new ProgressReporter(context, logger);
             try
             {
-                // Resolved per run: the client holds a typed HttpClient, which must not live as long as this singleton.
-                var stableAvatar = services.GetRequiredService<StableAvatarClient>();
                 result = await stableAvatar.RenderAsync(
                     new RenderRequest(image, audio, output, AudioDuration: duration), reporter, cancellationToken);
             }
@@ -91,7 +85,7 @@ public sealed partial class LipsyncStep(IServiceProvider services, IOptions<Stab
                 prepared.TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return new StepResult
             {
-                Artifacts = [new NewArtifact("video", VideoRole, "video/mp4", video)],
+                Artifacts = [NewArtifact.FromBytes(ArtifactKinds.Video, ArtifactRoles.LipsyncVideo, "video/mp4", video)],
                 Output = new
                 {
                     durationSeconds = Math.Round(duration.TotalSeconds, 3),
@@ -99,7 +93,11 @@ public sealed partial class LipsyncStep(IServiceProvider services, IOptions<Stab
                     seed = result.Seed,
                     submissions = result.Submissions,
                     httpRequests = result.HttpRequests,
+                    renderSeconds = Math.Round(result.RenderTime.TotalSeconds, 3),
+                    portraitSource,
+                    portraitArtifactId,
                 },
+                GpuSeconds = result.RenderTime.TotalSeconds,
             };
         }
         finally
@@ -108,10 +106,26 @@ public sealed partial class LipsyncStep(IServiceProvider services, IOptions<Stab
         }
     }
 
-    private static string? InputRole(JsonElement? input, string name) =>
-        input is { ValueKind: JsonValueKind.Object } value && value.TryGetProperty(name, out var role) && role.ValueKind == JsonValueKind.String
-            ? role.GetString()
-            : null;
+    /// <summary>The uploaded portrait, or the person's avatar; with where it came from.</summary>
+    private async Task<(byte[] Data, string Source, Guid? ArtifactId)> ReadPortraitAsync(StepContext context, LipsyncInput input, CancellationToken cancellationToken)
+    {
+        if (input.Portrait != LipsyncInput.AvatarPortrait)
+        {
+            var uploaded = await artifacts.ReadByRoleAsync(context.SessionId, input.Portrait, cancellationToken)
+                ?? throw new StepFailedException("The session has no portrait to animate.");
+            return (uploaded.Data, "upload", uploaded.Id);
+        }
+
+        try
+        {
+            var avatar = await avatars.ResolveAsync(context.Owner, context.Options.AvatarId, cancellationToken);
+            return (avatar.Data, avatar.Source, avatar.ArtifactId);
+        }
+        catch (AvatarNotFoundException exception)
+        {
+            throw new StepFailedException(exception.Message, isTransient: false, exception);
+        }
+    }
 
     /// <summary>
     /// Writes <c>lipsync.progress</c> events in order, off the render's path: a slow database never stalls the result
@@ -156,7 +170,7 @@ public sealed partial class LipsyncStep(IServiceProvider services, IOptions<Stab
                         etaMs = progress.Estimate is { } total ? (long?)Math.Max(0, (total - progress.Elapsed).TotalMilliseconds) : null,
                     }, CancellationToken.None);
                 }
-                catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
+                catch (ProgressNotStoredException exception)
                 {
                     // Progress is a courtesy: the render goes on, and its result is stored with the step.
                     LogProgressLost(logger, context.SessionId, exception.Message);

@@ -1,3 +1,5 @@
+using Deckard.Core.Artifacts;
+using Deckard.Core.Events;
 using Deckard.Core.Media;
 using Deckard.Core.OpenAI;
 using Deckard.Core.Sessions;
@@ -7,16 +9,13 @@ using OpenAI.Audio;
 
 namespace Deckard.Workers.Steps;
 
-/// <summary>The uploaded voice prompt → text, with <c>AudioClient.TranscribeAudioAsync</c>; then the router decides.</summary>
-public sealed class TranscribeStep(AudioClient audio, IOptions<OpenAIOptions> options) : IStep
+/// <summary>The uploaded voice prompt → text, with <c>AudioClient.TranscribeAudioAsync</c>.</summary>
+public sealed class TranscribeStep(
+    [FromKeyedServices(AudioClients.Transcription)] AudioClient audio, ArtifactStore artifacts, IOptions<OpenAIOptions> options) : IStep
 {
-    public const string InputAudioRole = "input-audio";
-
-    public string Name => StepNames.Transcribe;
-
     public async Task<StepResult> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var recording = await context.ReadArtifactAsync(InputAudioRole, cancellationToken)
+        var recording = await artifacts.ReadByRoleAsync(context.SessionId, ArtifactRoles.InputAudio, cancellationToken)
             ?? throw new StepFailedException("The session has no uploaded audio to transcribe.");
         // Every accepted upload format is one OpenAI reads; the file name's extension is how it is told which.
         var format = AudioFormat.FromContentType(recording.ContentType)
@@ -42,10 +41,9 @@ public sealed class TranscribeStep(AudioClient audio, IOptions<OpenAIOptions> op
         {
             Transcript = text,
             Events = [(EventTypes.TranscriptReady, new { transcript = text, language = transcription.Language, durationSeconds = transcription.Duration?.TotalSeconds })],
-            Artifacts = [new NewArtifact("transcript", "transcript", "text/plain; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(text))],
+            Artifacts = [NewArtifact.FromBytes(ArtifactKinds.Transcript, ArtifactRoles.Transcript, "text/plain; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(text))],
             Output = new { characters = text.Length, language = transcription.Language },
             Usage = usage,
-            Next = (StepNames.Classify, null),
         };
     }
 }

@@ -14,6 +14,9 @@ internal static class BenchmarkCommand
             case "pipeline":
                 await PipelineBenchmark.RunAsync(Option(args, "--sessions", 100));
                 break;
+            case "flows":
+                await FlowsBenchmark.RunAsync(Option(args, "--sessions", 100));
+                break;
             case "lipsync":
                 await LipsyncBenchmark.RunAsync(Option(args, "--sessions", 10), OptionDouble(args, "--time-scale", 0.01));
                 break;
@@ -22,6 +25,7 @@ internal static class BenchmarkCommand
                     Deckard benchmarks (build in Release first; each prints figures beside a baseline measured in the same run):
                       apphost-startup [--runs N]   AppHost cold and warm start to all healthy, its memory, and shutdown time
                       pipeline [--sessions N]      session latency, throughput with 1 and 2 workers, SSE delivery and memory, beside Redis/Postgres floors
+                      flows [--sessions N]         avatar and search flows: orchestration overhead beside the stand-ins' own call times
                       lipsync [--sessions N] [--time-scale S]
                                                    lip-sync step overhead for a 10 s clip beside the pod's job time, HTTP requests per job
                     """);

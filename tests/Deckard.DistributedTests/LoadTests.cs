@@ -20,7 +20,8 @@ public sealed class LoadTests
         await _pipeline.OpenAI.ResetAsync();
         var prompts = Enumerable.Range(0, 200).Select(index => $"Question number {index}: how far away is the moon?").ToList();
 
-        var responses = await Task.WhenAll(prompts.Select(prompt => _pipeline.Sessions.CreateWithPromptAsync(prompt)));
+        // The whole search flow (answer, then speech) without the render, which the lip-sync tests cover.
+        var responses = await Task.WhenAll(prompts.Select(prompt => _pipeline.Sessions.CreateWithPromptAsync(prompt, """{"lipsync":false}""")));
         var ids = await Task.WhenAll(responses.Select(_pipeline.Sessions.CreatedIdAsync));
 
         Assert.Equal(200, ids.Distinct().Count());
@@ -36,5 +37,7 @@ public sealed class LoadTests
             "SELECT count(*) FROM events WHERE session_id = ANY(@ids) AND type = 'session.completed'", ("ids", ids)));
         Assert.Equal(200L, await _pipeline.ScalarAsync<long>(
             "SELECT count(*) FROM steps WHERE session_id = ANY(@ids) AND name = 'classify' AND attempts = 1", ("ids", ids)));
+        Assert.Equal(200L, await _pipeline.ScalarAsync<long>(
+            "SELECT count(*) FROM artifacts WHERE session_id = ANY(@ids) AND role = 'answer-speech'", ("ids", ids)));
     }
 }

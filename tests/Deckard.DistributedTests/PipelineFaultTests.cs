@@ -37,8 +37,8 @@ public sealed class PipelineFaultTests : IAsyncLifetime
 
         Assert.Equal("session.completed", events[^1].Type);
         Assert.Single(events, e => e.Type == "intent.classified");
-        Assert.Single(events, e => e.Type == "step.completed");
-        Assert.Single(events, e => e.Type == "step.started");
+        Assert.Single(events, e => e.Type == "step.completed" && e.Data.GetProperty("step").GetString() == "classify");
+        Assert.Single(events, e => e.Type == "step.started" && e.Data.GetProperty("step").GetString() == "classify");
         Assert.Equal(2, await _pipeline.ScalarAsync<int>("SELECT attempts FROM steps WHERE session_id = @id AND name = 'classify'", ("id", id)));
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Id));
         await _pipeline.Topology.WaitForHealthyAsync("workers");

@@ -199,6 +199,25 @@ public sealed class StableAvatarClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Jobs_the_app_refuses_do_not_open_the_circuit_for_everyone_else()
+    {
+        await SettingsAsync(new { gradio_version = 6 });
+        await FaultAsync(new { kind = "run_error", count = 3, message = "No face was found in the portrait." });
+        var circuit = new CircuitBreaker(2, TimeSpan.FromMinutes(1), TimeProvider.System);
+        var client = Client(circuit: circuit);
+        for (var refused = 0; refused < 3; refused++)
+        {
+            var error = await Assert.ThrowsAsync<StableAvatarException>(() => client.RenderAsync(Request(), null, CancellationToken.None));
+            Assert.False(error.IsOutage);
+        }
+
+        var result = await client.RenderAsync(Request(), progress: null, CancellationToken.None);
+
+        Assert.False(circuit.IsOpen);
+        Assert.Equal(1, result.Submissions);
+    }
+
+    [Fact]
     public async Task Progress_goes_from_uploading_through_rendering_to_downloading()
     {
         var stages = new List<string>();

@@ -24,7 +24,12 @@ public sealed class StandInCommandTests : IAsyncLifetime
         _runpod = pipeline.Topology.CreateHttpClient("runpod-mock");
     }
 
-    public Task InitializeAsync() => ResetBothAsync();
+    public async Task InitializeAsync()
+    {
+        await ResetBothAsync();
+        await Speech.Value;
+        await TestPortrait.PngAsync();
+    }
 
     public async Task DisposeAsync()
     {
@@ -162,10 +167,13 @@ public sealed class StandInCommandTests : IAsyncLifetime
 
     private async Task<List<ServerSentEvent>> LipsyncSessionAsync()
     {
-        var speech = await TestAudio.SpeechWavAsync("Hello there. I am your avatar, and I move my lips.");
+        var speech = await Speech.Value;
         var id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateLipsyncAsync(await TestPortrait.PngAsync(), speech));
         return await _pipeline.Sessions.WaitForEndAsync(id, TimeSpan.FromMinutes(2));
     }
+
+    /// <summary>Made once, before any command arms a fault with a deadline (the pod boots for only ten seconds).</summary>
+    private static readonly Lazy<Task<byte[]>> Speech = new(() => TestAudio.SpeechWavAsync("Hello there. I am your avatar, and I move my lips."));
 
     private async Task<List<JsonElement>> RunPodRequestsAsync(string path) =>
         [.. (await _runpod.GetFromJsonAsync<JsonElement>(new Uri($"/admin/requests?path={Uri.EscapeDataString(path)}", UriKind.Relative))).EnumerateArray()];

@@ -78,6 +78,13 @@ public sealed class TopologyTests : IClassFixture<TopologyFixture>
         {
             // The replica's OpenTelemetry service.instance.id, which Aspire derives from its resource id.
             var instanceId = replica.ResourceId["workers-".Length..];
+            // The key is written by a background service once the host has started, which can be just after /health answers.
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            while (!await redis.GetDatabase().KeyExistsAsync($"deckard:workers:{instanceId}") && !deadline.IsCancellationRequested)
+            {
+                await Task.Delay(100, CancellationToken.None);
+            }
+
             Assert.True(await redis.GetDatabase().KeyExistsAsync($"deckard:workers:{instanceId}"), $"replica {replica.ResourceId} has no presence key");
         }
     }

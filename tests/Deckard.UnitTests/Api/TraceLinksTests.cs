@@ -14,10 +14,10 @@ public sealed class TraceLinksTests
     [Fact]
     public void A_session_keeps_the_trace_id_of_the_request_that_made_it()
     {
-        var session = new NewSession("a prompt", null, new SessionOptions(), $"00-{TraceId}-00f067aa0ba902b7-01");
+        var session = new NewSession(Owners.Development, "a prompt", null, new SessionOptions(), $"00-{TraceId}-00f067aa0ba902b7-01");
 
         Assert.Equal(TraceId, session.TraceId);
-        Assert.Null(new NewSession("a prompt", null, new SessionOptions(), TraceParent: null).TraceId);
+        Assert.Null(new NewSession(Owners.Development, "a prompt", null, new SessionOptions(), TraceParent: null).TraceId);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Deckard.UnitTests.Pipeline;
 public sealed class RetryDelayTests
 {
     private static readonly StepRunner Runner = new(
-        null!, [], null!,
+        null!, null!, null!,
         Options.Create(new QueueOptions { RetryBaseDelay = TimeSpan.FromSeconds(1), RetryMaxDelay = TimeSpan.FromSeconds(8) }),
         NullLogger<StepRunner>.Instance);
 

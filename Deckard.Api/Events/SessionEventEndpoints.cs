@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Deckard.Api.Events;
+using Deckard.Api.Sessions;
 using Deckard.Core.Events;
 using Deckard.Core.Sessions;
 using Deckard.Core.Storage;
@@ -9,7 +9,7 @@ using Deckard.Core.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
-namespace Deckard.Api.Sessions;
+namespace Deckard.Api.Events;
 
 public static class SessionEventEndpoints
 {
@@ -30,7 +30,7 @@ public static class SessionEventEndpoints
     private static async Task<IResult> GetEventsAsync(
         Guid id, HttpContext context, SessionStore sessions, EventReader events, SessionEventHub hub, CancellationToken cancellationToken, long? after = null)
     {
-        if (!await sessions.ExistsAsync(id, cancellationToken))
+        if (!await sessions.ExistsAsync(id, RequestOwner.Of(context), cancellationToken))
         {
             return SessionEndpoints.NotFound(id);
         }

@@ -1,4 +1,4 @@
-namespace Deckard.Core.Sessions;
+namespace Deckard.Core.Events;
 
 /// <summary>The event types of the public contract (DESIGN.md section 4), plus <see cref="StepRetrying"/>.</summary>
 public static class EventTypes

@@ -1,0 +1,123 @@
+using System.ClientModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OpenAI;
+using OpenAI.Audio;
+using OpenAI.Images;
+using OpenAI.Responses;
+
+namespace Deckard.Benchmarks;
+
+/// <summary>
+/// The avatar and search flows' orchestration overhead with zero-latency stand-ins: each session's flow time (stored
+/// <c>session.created</c> to <c>session.completed</c>) minus the stand-ins' own time for the calls the flow makes,
+/// which is measured in the same run by making the same calls straight to the stand-in with the same SDK.
+/// </summary>
+internal static class FlowsBenchmark
+{
+    private const int Warmup = 5;
+
+    public static async Task RunAsync(int sessions)
+    {
+        Console.WriteLine($"Flows benchmark: {sessions} avatar and {sessions} search sessions (text prompts, one at a time, lip-sync off)");
+        await using var app = await BenchmarkTopology.StartAsync(new Dictionary<string, string> { ["Resources:workers:Replicas"] = "1" });
+        var floors = await StandInFloorsAsync(app, 30);
+        using var api = app.CreateHttpClient("api");
+        var avatar = await FlowTimesAsync(api, sessions, index => ($"Paint a portrait of me as a sailor number {index}", """{"lipsync":false}"""));
+        var search = await FlowTimesAsync(api, sessions, index => ($"What is the population of city number {index}?", """{"lipsync":false}"""));
+
+        var avatarStandIns = floors["route"] + floors["image"];
+        var searchStandIns = floors["route"] + floors["search"] + floors["speech"];
+        Console.WriteLine();
+        Console.WriteLine($"{"measure",-62} {"p50",10} {"p99",10}");
+        Row("stand-in: routing Responses call (ms)", floors["route"], double.NaN);
+        Row("stand-in: image generation, 1024x1024 (ms)", floors["image"], double.NaN);
+        Row("stand-in: web-search Responses call (ms)", floors["search"], double.NaN);
+        Row("stand-in: speech of a 300-character answer, mp3 (ms)", floors["speech"], double.NaN);
+        Row("avatar flow: created -> completed (ms)", Percentiles.Of(avatar, 50), Percentiles.Of(avatar, 99));
+        Row("  orchestration overhead: minus route + image (ms)", Percentiles.Of(avatar, 50) - avatarStandIns, Percentiles.Of(avatar, 99) - avatarStandIns);
+        Row("search flow: created -> completed (ms)", Percentiles.Of(search, 50), Percentiles.Of(search, 99));
+        Row("  orchestration overhead: minus route + search + speech (ms)", Percentiles.Of(search, 50) - searchStandIns, Percentiles.Of(search, 99) - searchStandIns);
+    }
+
+    private static void Row(string label, double p50, double p99) =>
+        Console.WriteLine($"{label,-62} {p50,10:0.00} {(double.IsNaN(p99) ? "" : p99.ToString("0.00", CultureInfo.InvariantCulture)),10}");
+
+    /// <summary>Each flow's time on the server's clocks, after a few warm-up sessions.</summary>
+    private static async Task<List<double>> FlowTimesAsync(HttpClient api, int count, Func<int, (string Prompt, string Options)> session)
+    {
+        var times = new List<double>();
+        for (var index = 0; index < count + Warmup; index++)
+        {
+            var (prompt, options) = session(index);
+            using var content = new MultipartFormDataContent { { new StringContent(prompt), "prompt" }, { new StringContent(options), "options" } };
+            var id = await SessionApi.CreateAsync(api, content);
+            var (_, events) = await SessionApi.FollowAsync(api, id);
+            if (events[^1].Type != "session.completed")
+            {
+                throw new InvalidOperationException($"Session {id} ended {events[^1].Type}: {events[^1].Data}");
+            }
+
+            if (index >= Warmup)
+            {
+                times.Add((events[^1].CreatedAt - events.Single(e => e.Type == "session.created").CreatedAt).TotalMilliseconds);
+            }
+        }
+
+        return times;
+    }
+
+    /// <summary>The median time of each call the flows make, straight to the stand-in with the OpenAI SDK.</summary>
+    private static async Task<Dictionary<string, double>> StandInFloorsAsync(BenchmarkTopology app, int calls)
+    {
+        var endpoint = (await app.ConnectionStringAsync("openai")).Split(';').Select(part => part.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.OrdinalIgnoreCase);
+        var client = new OpenAIClient(new ApiKeyCredential(endpoint["Key"]), new OpenAIClientOptions { Endpoint = new Uri(endpoint["Endpoint"]) });
+        var responses = client.GetResponsesClient();
+        var images = client.GetImageClient("gpt-image-1");
+        var speech = client.GetAudioClient("gpt-4o-mini-tts");
+        var answer = string.Concat(Enumerable.Repeat("The city has about two million people. ", 8));
+        var route = ResponseTool.CreateFunctionTool("create_avatar",
+            BinaryData.FromString("""{"type":"object","properties":{"description":{"type":"string"}},"required":["description"],"additionalProperties":false}"""),
+            strictModeEnabled: true, functionDescription: "Generate a portrait.");
+        return new Dictionary<string, double>
+        {
+            ["route"] = await MedianAsync(calls, () => responses.CreateResponseAsync(
+                new CreateResponseOptions("gpt-5-mini", [ResponseItem.CreateUserMessageItem("Paint a portrait of me as a sailor")])
+                {
+                    Tools = { route },
+                    ToolChoice = ResponseToolChoice.CreateRequiredChoice(),
+                })),
+            ["image"] = await MedianAsync(calls, () => images.GenerateImagesAsync("A sailor", 1, new ImageGenerationOptions
+            {
+                Size = GeneratedImageSize.W1024xH1024,
+                Quality = new GeneratedImageQuality("medium"),
+                OutputFileFormat = GeneratedImageFileFormat.Png,
+            })),
+            ["search"] = await MedianAsync(calls, () => responses.CreateResponseAsync(
+                new CreateResponseOptions("gpt-5", [ResponseItem.CreateUserMessageItem("What is the population of Lisbon?")])
+                {
+                    Tools = { ResponseTool.CreateWebSearchTool() },
+                    ReasoningOptions = new ResponseReasoningOptions { ReasoningEffortLevel = ResponseReasoningEffortLevel.Medium },
+                })),
+            ["speech"] = await MedianAsync(calls, () => speech.GenerateSpeechAsync(answer, GeneratedSpeechVoice.Alloy,
+                new SpeechGenerationOptions { ResponseFormat = GeneratedSpeechFormat.Mp3 })),
+        };
+    }
+
+    private static async Task<double> MedianAsync<T>(int calls, Func<Task<T>> call)
+    {
+        await call();
+        var times = new List<double>();
+        for (var index = 0; index < calls; index++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await call();
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        return Percentiles.Of(times, 50);
+    }
+}
