@@ -68,15 +68,7 @@ public sealed class ArtifactStore(NpgsqlDataSource dataSource)
         await using var command = new NpgsqlCommand(
             "SELECT id, kind, role, content_type, size_bytes, created_at FROM artifacts WHERE session_id = @id ORDER BY created_at, role", connection);
         command.Parameters.AddWithValue("id", sessionId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var artifacts = new List<ArtifactView>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            artifacts.Add(new ArtifactView(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5)));
-        }
-
-        return artifacts;
+        return await ReadViewsAsync(command, cancellationToken);
     }
 
     /// <summary>An owner's artifacts of one role across their sessions, newest first (their portraits are their avatars).</summary>
@@ -89,6 +81,13 @@ public sealed class ArtifactStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("owner", owner);
         command.Parameters.AddWithValue("role", role);
         command.Parameters.AddWithValue("limit", limit);
+        return await ReadViewsAsync(command, cancellationToken);
+    }
+
+    private const string Columns = "id, session_id, owner, kind, role, content_type, data";
+
+    private static async Task<List<ArtifactView>> ReadViewsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var artifacts = new List<ArtifactView>();
         while (await reader.ReadAsync(cancellationToken))
@@ -99,8 +98,6 @@ public sealed class ArtifactStore(NpgsqlDataSource dataSource)
 
         return artifacts;
     }
-
-    private const string Columns = "id, session_id, owner, kind, role, content_type, data";
 
     private static async Task<StoredArtifact?> ReadOneAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

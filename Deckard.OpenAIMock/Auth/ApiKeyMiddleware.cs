@@ -32,6 +32,8 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<OpenAIMockOp
         if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(options.Value.ApiKey)))
         {
             logger.LogInformation("Rejected {Method} {Path}: incorrect API key", context.Request.Method, context.Request.Path);
+            // Sent with every recorded 401 (ImagesTests/GenerateImageCanParseServiceError).
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"OpenAI API\"";
             return OpenAIError.IncorrectApiKey(presented).WriteAsync(context.Response);
         }
 

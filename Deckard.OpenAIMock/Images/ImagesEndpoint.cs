@@ -65,8 +65,10 @@ public static class ImagesEndpoint
         return new JsonObject
         {
             ["input_tokens"] = textTokens,
-            ["input_tokens_details"] = new JsonObject { ["text_tokens"] = textTokens, ["image_tokens"] = 0 },
+            ["input_tokens_details"] = new JsonObject { ["image_tokens"] = 0, ["text_tokens"] = textTokens },
             ["output_tokens"] = outputTokens,
+            // Every output token of an image model is an image token (recorded in ImagesTests/*).
+            ["output_tokens_details"] = new JsonObject { ["image_tokens"] = outputTokens, ["text_tokens"] = 0 },
             ["total_tokens"] = textTokens + outputTokens,
         };
     }

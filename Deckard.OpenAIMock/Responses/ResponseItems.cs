@@ -13,13 +13,15 @@ public static class ResponseItems
         ["summary"] = new JsonArray(),
     };
 
+    /// <summary>An assistant message; current models mark the answer itself as <c>phase: final_answer</c>.</summary>
     public static JsonObject Message(string text, JsonArray? annotations = null) => new()
     {
         ["id"] = WireIds.New("msg"),
         ["type"] = "message",
         ["status"] = "completed",
-        ["role"] = "assistant",
         ["content"] = new JsonArray(OutputText(text, annotations ?? [])),
+        ["phase"] = "final_answer",
+        ["role"] = "assistant",
     };
 
     public static JsonObject OutputText(string text, JsonArray annotations) => new()

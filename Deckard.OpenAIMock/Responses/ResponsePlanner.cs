@@ -56,7 +56,8 @@ public static class ResponsePlanner
             yield break;
         }
 
-        if (step.Citations is { Count: > 0 })
+        // Citations, even none, mean the model searched: a web_search_call, then the answer citing them.
+        if (step.Citations is not null)
         {
             foreach (var item in WebSearch(request, step.Text, step.Citations))
             {

@@ -44,6 +44,12 @@ public sealed class ResponseRequest
     public JsonObject? TextFormat { get; private set; }
     public bool IncludeSearchSources { get; private set; }
     public string AllInputText { get; private set; } = "";
+
+    /// <summary>The <c>call_id</c>s of the function calls given in the input (a conversation replayed without storage).</summary>
+    public IReadOnlyList<string> InputFunctionCallIds { get; private set; } = [];
+
+    /// <summary>The <c>call_id</c>s the input's <c>function_call_output</c> items answer, in order.</summary>
+    public IReadOnlyList<string> FunctionCallOutputIds { get; private set; } = [];
     public OpenAIError? Error { get; private set; }
 
     public bool IsReasoningModel => Model is { } model && IsReasoning(model);
@@ -73,6 +79,8 @@ public sealed class ResponseRequest
         ["text_format"] = (string?)TextFormat?["type"],
         ["previous_response_id"] = PreviousResponseId,
         ["has_tool_output"] = LastToolOutput is not null,
+        // Lets a test count the paid web-search calls: GET /admin/requests?endpoint=responses&tool=web_search.
+        ["has_web_search_tool"] = HasWebSearchTool,
     };
 
     private OpenAIError? Parse()
@@ -113,6 +121,10 @@ public sealed class ResponseRequest
                 allText.AppendLine(UserText);
                 break;
             case JsonArray items:
+                var callIds = new List<string>();
+                var outputIds = new List<string>();
+                InputFunctionCallIds = callIds;
+                FunctionCallOutputIds = outputIds;
                 for (var index = 0; index < items.Count; index++)
                 {
                     if (items[index] is not JsonObject item)
@@ -139,12 +151,21 @@ public sealed class ResponseRequest
                             }
 
                             break;
+                        case "function_call":
+                            if (item["call_id"] is JsonValue callId)
+                            {
+                                callIds.Add(callId.ToString());
+                            }
+
+                            allText.AppendLine(item.ToJsonString());
+                            break;
                         case "function_call_output":
-                            if (item["call_id"] is null)
+                            if (item["call_id"] is not JsonValue outputId)
                             {
                                 return OpenAIError.MissingParameter($"input[{index}].call_id");
                             }
 
+                            outputIds.Add(outputId.ToString());
                             LastToolOutput = item["output"]?.ToString() ?? "";
                             allText.AppendLine(LastToolOutput);
                             break;

@@ -64,7 +64,7 @@ public static class ResponseStreamer
         foreach (var chunk in TextChunks.Fixed(arguments, ArgumentChunkLength))
         {
             await events.WriteAsync("response.function_call_arguments.delta",
-                new JsonObject { ["item_id"] = id, ["output_index"] = index, ["delta"] = chunk });
+                new JsonObject { ["item_id"] = id, ["output_index"] = index, ["delta"] = chunk, ["obfuscation"] = StreamObfuscation.For(chunk) });
         }
 
         await events.WriteAsync("response.function_call_arguments.done",
@@ -89,16 +89,25 @@ public static class ResponseStreamer
 
             await events.WriteAsync("response.content_part.added",
                 With(location, "part", ResponseItems.OutputText("", [])));
+
+            // Each citation is announced as soon as the text it spans has streamed, between deltas, as recorded.
+            var annotations = part["annotations"] as JsonArray ?? [];
+            var announced = 0;
+            var streamed = 0;
             foreach (var delta in TextChunks.Words(text))
             {
-                await events.WriteAsync("response.output_text.delta", With(With(location, "delta", delta), "logprobs", new JsonArray()));
+                var deltaEvent = With(With(location, "delta", delta), "logprobs", new JsonArray());
+                await events.WriteAsync("response.output_text.delta", With(deltaEvent, "obfuscation", StreamObfuscation.For(delta)));
+                streamed += delta.Length;
+                for (; announced < annotations.Count && EndOf(annotations[announced]) <= streamed; announced++)
+                {
+                    await AnnotationAsync(events, location, annotations, announced);
+                }
             }
 
-            var annotations = part["annotations"] as JsonArray ?? [];
-            for (var annotationIndex = 0; annotationIndex < annotations.Count; annotationIndex++)
+            for (; announced < annotations.Count; announced++)
             {
-                await events.WriteAsync("response.output_text.annotation.added",
-                    With(With(location, "annotation_index", annotationIndex), "annotation", annotations[annotationIndex]));
+                await AnnotationAsync(events, location, annotations, announced);
             }
 
             await events.WriteAsync("response.output_text.done", With(With(location, "text", text), "logprobs", new JsonArray()));
@@ -107,6 +116,12 @@ public static class ResponseStreamer
 
         await events.WriteAsync("response.output_item.done", ItemEvent(index, item));
     }
+
+    private static Task AnnotationAsync(ResponseEventStream events, JsonObject location, JsonArray annotations, int annotationIndex) =>
+        events.WriteAsync("response.output_text.annotation.added",
+            With(With(location, "annotation_index", annotationIndex), "annotation", annotations[annotationIndex]));
+
+    private static int EndOf(JsonNode? annotation) => (int?)annotation?["end_index"] ?? 0;
 
     private static JsonObject ItemEvent(int index, JsonObject item) => new() { ["output_index"] = index, ["item"] = item.DeepClone() };
 

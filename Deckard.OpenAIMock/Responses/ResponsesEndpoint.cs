@@ -12,9 +12,11 @@ public static class ResponsesEndpoint
         var request = await ResponseRequest.ReadAsync(context.Request);
         context.ReceivedRequest()?.Describe(MockEndpoint.Responses, request.Model, request.Summary());
 
-        var error = request.Error ?? (request.PreviousResponseId is { } previous && !store.Knows(previous)
-            ? OpenAIError.BadRequest($"Previous response with id '{previous}' not found.", "previous_response_id", "previous_response_not_found")
-            : null);
+        var error = request.Error
+            ?? (request.PreviousResponseId is { } previous && !store.Knows(previous)
+                ? OpenAIError.BadRequest($"Previous response with id '{previous}' not found.", "previous_response_id", "previous_response_not_found")
+                : null)
+            ?? ToolOutputCheck.Check(request, store);
         var (answered, step) = await calls.BeginAsync(context, MockEndpoint.Responses, error);
         if (answered)
         {
@@ -24,11 +26,14 @@ public static class ResponsesEndpoint
         var plan = ResponsePlanner.Plan(request, step);
         var id = WireIds.New("resp");
         var createdAt = UnixTime.Now(clock);
-        var completed = ResponseDocument.Build(request, id, createdAt, "completed", plan.Items, plan.Usage);
+        var completed = ResponseDocument.Build(request, id, createdAt, UnixTime.Now(clock), "completed", plan.Items, plan.Usage);
         if (request.Store)
         {
-            store.Remember(id);
+            var outputCallIds = plan.Items.Where(item => (string?)item["type"] == "function_call").Select(item => (string)item["call_id"]!);
+            store.Remember(id, request.PreviousResponseId, [.. request.InputFunctionCallIds, .. outputCallIds]);
         }
+
+        context.ReceivedRequest()?.SetSummaryValue("web_search_calls", plan.Items.Count(item => (string?)item["type"] == "web_search_call"));
 
         logger.LogInformation(
             "Response {ResponseId} for {RequestId}: model {Model}, stream {Stream}, output {OutputTypes}, {TotalTokens} tokens",
@@ -45,7 +50,7 @@ public static class ResponsesEndpoint
         events.Start();
         try
         {
-            var inProgress = ResponseDocument.Build(request, id, createdAt, "in_progress", [], null);
+            var inProgress = ResponseDocument.Build(request, id, createdAt, null, "in_progress", [], null);
             await ResponseStreamer.StreamAsync(events, inProgress, completed);
         }
         catch (ScriptedStreamBreakException)

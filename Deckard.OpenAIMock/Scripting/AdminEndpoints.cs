@@ -102,13 +102,19 @@ public static class AdminEndpoints
         return Results.Json(setting, AdminJson);
     }
 
-    private static IResult ListRequests(RequestJournal journal, string? endpoint)
+    /// <summary>The journal, optionally only one endpoint's calls and only the calls that offered one tool (e.g. web_search).</summary>
+    private static IResult ListRequests(RequestJournal journal, string? endpoint, string? tool)
     {
         var entries = journal.Entries()
             .Select(entry => entry.Snapshot())
-            .Where(snapshot => endpoint is null || string.Equals((string?)snapshot["endpoint"], endpoint, StringComparison.OrdinalIgnoreCase));
+            .Where(snapshot => endpoint is null || string.Equals((string?)snapshot["endpoint"], endpoint, StringComparison.OrdinalIgnoreCase))
+            .Where(snapshot => tool is null || OffersTool(snapshot, tool));
         return Results.Json(new JsonArray([.. entries]));
     }
+
+    private static bool OffersTool(JsonObject snapshot, string tool) =>
+        snapshot["summary"]?["tools"] is JsonArray tools
+        && tools.Any(name => string.Equals((string?)name, tool, StringComparison.OrdinalIgnoreCase));
 
     private static async ValueTask<object?> RequireAdminKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

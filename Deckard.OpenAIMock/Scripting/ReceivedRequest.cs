@@ -44,6 +44,15 @@ public sealed class ReceivedRequest(long sequence, DateTimeOffset receivedAt, st
         }
     }
 
+    /// <summary>Sets one value of the summary once the call has been answered, e.g. how many web searches it made.</summary>
+    public void SetSummaryValue(string name, JsonNode? value)
+    {
+        lock (_gate)
+        {
+            _summary[name] = value;
+        }
+    }
+
     /// <summary>Adds a value to a list in the summary, e.g. the type of each realtime client event.</summary>
     public void AppendToSummary(string listName, string value)
     {

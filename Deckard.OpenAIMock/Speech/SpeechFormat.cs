@@ -6,7 +6,8 @@ public sealed record SpeechFormat(string Name, string ContentType, IReadOnlyList
     public static readonly IReadOnlyList<SpeechFormat> All =
     [
         new("mp3", "audio/mpeg", ["-c:a", "libmp3lame", "-b:a", "64k", "-f", "mp3"]),
-        new("opus", "audio/ogg", ["-c:a", "libopus", "-b:a", "32k", "-f", "ogg"]),
+        // Ogg-contained Opus, which OpenAI labels audio/opus (recorded in GenerateSpeechTests/OutputFormatWorks(opus)).
+        new("opus", "audio/opus", ["-c:a", "libopus", "-b:a", "32k", "-f", "ogg"]),
         new("aac", "audio/aac", ["-c:a", "aac", "-b:a", "64k", "-f", "adts"]),
         new("flac", "audio/flac", ["-c:a", "flac", "-f", "flac"]),
         new("wav", "audio/wav", ["-c:a", "pcm_s16le", "-f", "wav"]),

@@ -22,6 +22,10 @@ public sealed record OpenAIError(int Status, string Message, string Type, string
     public static OpenAIError BadRequest(string message, string? param = null, string? code = null) =>
         new(400, message, InvalidRequest, param, code);
 
+    /// <summary>A Responses input whose <c>function_call_output</c> answers no function call of the conversation.</summary>
+    public static OpenAIError NoToolCallFound(string callId) =>
+        new(400, $"No tool call found for function call output with call_id {callId}.", InvalidRequest, "input", null);
+
     public static OpenAIError InvalidJsonBody() =>
         new(400,
             "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. " +
@@ -45,7 +49,13 @@ public sealed record OpenAIError(int Status, string Message, string Type, string
         new(404, $"Invalid URL ({method} {path})", InvalidRequest, null, null);
 
     /// <summary>The body a scripted failure answers with, shaped like the real error for that status.</summary>
-    public static OpenAIError ForStatus(int status, string? message = null, string? type = null, string? code = null) => status switch
+    public static OpenAIError ForStatus(int status, string? message = null, string? type = null, string? code = null)
+    {
+        var known = KnownErrorCodes.Defaults(code);
+        return ForStatusWithDefaults(status, message ?? known?.Message, type ?? known?.Type, code);
+    }
+
+    private static OpenAIError ForStatusWithDefaults(int status, string? message, string? type, string? code) => status switch
     {
         401 => new(401, message ?? "Incorrect API key provided.", type ?? InvalidRequest, null, code ?? "invalid_api_key"),
         403 => new(403, message ?? "You are not allowed to sample from this model.", type ?? InvalidRequest, null, code),
@@ -88,6 +98,7 @@ public sealed record OpenAIError(int Status, string Message, string Type, string
         };
     }
 
+    /// <summary>As recorded: a short key is shown whole ("fake_key"); a long one keeps its first 8 and last 4 characters.</summary>
     private static string Mask(string key) =>
-        key.Length <= 8 ? new string('*', key.Length) : key[..3] + new string('*', key.Length - 7) + key[^4..];
+        key.Length <= 12 ? key : key[..8] + new string('*', key.Length - 12) + key[^4..];
 }

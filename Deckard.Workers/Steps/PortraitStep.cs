@@ -54,30 +54,41 @@ public sealed partial class PortraitStep(ImageClient images, IOptions<OpenAIOpti
         };
     }
 
-    /// <summary>The image decodes (ffprobe reads its first frame) and a face-sized centred square can be cropped from it.</summary>
+    /// <summary>
+    /// The image decodes (a PNG is checked in process; other formats by ffprobe reading the first frame) and a
+    /// face-sized centred square can be cropped from it.
+    /// </summary>
     private static async Task<(int Width, int Height, string ContentType)> CheckAsync(byte[] bytes, CancellationToken cancellationToken)
     {
         var format = ImageFormat.Sniff(bytes)
             ?? throw new StepFailedException("The image model's answer is not a PNG, JPEG or WebP image.", isTransient: true);
+        var (width, height, problem) = format == ImageFormat.Png && PngCheck.Check(bytes) is { Interlaced: false } png
+            ? (png.Width, png.Height, png.Problem)
+            : await ProbeAsync(bytes, format, cancellationToken);
+        if (problem is not null)
+        {
+            throw new StepFailedException($"The generated portrait does not decode: {problem}.", isTransient: true);
+        }
+
+        var (shorter, longer) = (Math.Min(width, height), Math.Max(width, height));
+        if (shorter < MinimumSide || (double)longer / shorter > MaximumAspectRatio)
+        {
+            throw new StepFailedException(
+                $"The generated portrait is {width}×{height}; lip-sync needs at least {MinimumSide}×{MinimumSide} and a shape close to square.",
+                isTransient: true);
+        }
+
+        return (width, height, format.ContentType);
+    }
+
+    private static async Task<(int Width, int Height, string? Problem)> ProbeAsync(byte[] bytes, ImageFormat format, CancellationToken cancellationToken)
+    {
         var path = Path.Combine(Path.GetTempPath(), $"deckard-portrait-{Guid.NewGuid():N}.{format.Extension}");
         try
         {
             await File.WriteAllBytesAsync(path, bytes, cancellationToken);
             var probe = await ImageProbe.ProbeAsync(path, cancellationToken);
-            if (!probe.IsValid)
-            {
-                throw new StepFailedException($"The generated portrait does not decode: {probe.Problem}", isTransient: true);
-            }
-
-            var (shorter, longer) = (Math.Min(probe.Width, probe.Height), Math.Max(probe.Width, probe.Height));
-            if (shorter < MinimumSide || (double)longer / shorter > MaximumAspectRatio)
-            {
-                throw new StepFailedException(
-                    $"The generated portrait is {probe.Width}×{probe.Height}; lip-sync needs at least {MinimumSide}×{MinimumSide} and a shape close to square.",
-                    isTransient: true);
-            }
-
-            return (probe.Width, probe.Height, format.ContentType);
+            return (probe.Width, probe.Height, probe.Problem);
         }
         finally
         {

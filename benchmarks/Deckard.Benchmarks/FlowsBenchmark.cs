@@ -23,10 +23,13 @@ internal static class FlowsBenchmark
     {
         Console.WriteLine($"Flows benchmark: {sessions} avatar and {sessions} search sessions (text prompts, one at a time, lip-sync off)");
         await using var app = await BenchmarkTopology.StartAsync(new Dictionary<string, string> { ["Resources:workers:Replicas"] = "1" });
-        var floors = await StandInFloorsAsync(app, 30);
         using var api = app.CreateHttpClient("api");
-        var avatar = await FlowTimesAsync(api, sessions, index => ($"Paint a portrait of me as a sailor number {index}", """{"lipsync":false}"""));
-        var search = await FlowTimesAsync(api, sessions, index => ($"What is the population of city number {index}?", """{"lipsync":false}"""));
+        var (avatar, _) = await FlowTimesAsync(api, sessions, index => ($"Paint a portrait of me as a sailor number {index}", """{"lipsync":false}"""));
+        var (search, lastSearch) = await FlowTimesAsync(api, sessions, index => ($"What is the population of city number {index}?", """{"lipsync":false}"""));
+        // The speech floor speaks what the flow spoke: its time follows the text's length.
+        var session = await api.GetFromJsonAsync<JsonElement>(new Uri($"/api/sessions/{lastSearch}", UriKind.Relative));
+        var spoken = session.GetProperty("results").GetProperty("answer").GetProperty("spokenText").GetString()!;
+        var floors = await StandInFloorsAsync(app, spoken, 30);
 
         var avatarStandIns = floors["route"] + floors["image"];
         var searchStandIns = floors["route"] + floors["search"] + floors["speech"];
@@ -35,7 +38,7 @@ internal static class FlowsBenchmark
         Row("stand-in: routing Responses call (ms)", floors["route"], double.NaN);
         Row("stand-in: image generation, 1024x1024 (ms)", floors["image"], double.NaN);
         Row("stand-in: web-search Responses call (ms)", floors["search"], double.NaN);
-        Row("stand-in: speech of a 300-character answer, mp3 (ms)", floors["speech"], double.NaN);
+        Row($"stand-in: speech of the {spoken.Length}-character spoken answer, mp3 (ms)", floors["speech"], double.NaN);
         Row("avatar flow: created -> completed (ms)", Percentiles.Of(avatar, 50), Percentiles.Of(avatar, 99));
         Row("  orchestration overhead: minus route + image (ms)", Percentiles.Of(avatar, 50) - avatarStandIns, Percentiles.Of(avatar, 99) - avatarStandIns);
         Row("search flow: created -> completed (ms)", Percentiles.Of(search, 50), Percentiles.Of(search, 99));
@@ -46,14 +49,15 @@ internal static class FlowsBenchmark
         Console.WriteLine($"{label,-62} {p50,10:0.00} {(double.IsNaN(p99) ? "" : p99.ToString("0.00", CultureInfo.InvariantCulture)),10}");
 
     /// <summary>Each flow's time on the server's clocks, after a few warm-up sessions.</summary>
-    private static async Task<List<double>> FlowTimesAsync(HttpClient api, int count, Func<int, (string Prompt, string Options)> session)
+    private static async Task<(List<double> Times, Guid Last)> FlowTimesAsync(HttpClient api, int count, Func<int, (string Prompt, string Options)> session)
     {
         var times = new List<double>();
+        var last = Guid.Empty;
         for (var index = 0; index < count + Warmup; index++)
         {
             var (prompt, options) = session(index);
             using var content = new MultipartFormDataContent { { new StringContent(prompt), "prompt" }, { new StringContent(options), "options" } };
-            var id = await SessionApi.CreateAsync(api, content);
+            var id = last = await SessionApi.CreateAsync(api, content);
             var (_, events) = await SessionApi.FollowAsync(api, id);
             if (events[^1].Type != "session.completed")
             {
@@ -66,11 +70,11 @@ internal static class FlowsBenchmark
             }
         }
 
-        return times;
+        return (times, last);
     }
 
     /// <summary>The median time of each call the flows make, straight to the stand-in with the OpenAI SDK.</summary>
-    private static async Task<Dictionary<string, double>> StandInFloorsAsync(BenchmarkTopology app, int calls)
+    private static async Task<Dictionary<string, double>> StandInFloorsAsync(BenchmarkTopology app, string answer, int calls)
     {
         var endpoint = (await app.ConnectionStringAsync("openai")).Split(';').Select(part => part.Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.OrdinalIgnoreCase);
@@ -78,7 +82,6 @@ internal static class FlowsBenchmark
         var responses = client.GetResponsesClient();
         var images = client.GetImageClient("gpt-image-1");
         var speech = client.GetAudioClient("gpt-4o-mini-tts");
-        var answer = string.Concat(Enumerable.Repeat("The city has about two million people. ", 8));
         var route = ResponseTool.CreateFunctionTool("create_avatar",
             BinaryData.FromString("""{"type":"object","properties":{"description":{"type":"string"}},"required":["description"],"additionalProperties":false}"""),
             strictModeEnabled: true, functionDescription: "Generate a portrait.");

@@ -24,9 +24,12 @@ public sealed class AdminClient(HttpClient http, string adminKey) : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
-    public async Task<IReadOnlyList<JsonObject>> RequestsAsync(string? endpoint = null)
+    /// <summary>The journal, optionally one endpoint's calls only, and only those that offered a tool (e.g. <c>web_search</c>).</summary>
+    public async Task<IReadOnlyList<JsonObject>> RequestsAsync(string? endpoint = null, string? tool = null)
     {
-        using var response = await SendAsync(HttpMethod.Get, endpoint is null ? "admin/requests" : $"admin/requests?endpoint={endpoint}", null);
+        var filters = new[] { ("endpoint", endpoint), ("tool", tool) }.Where(filter => filter.Item2 is not null)
+            .Select(filter => $"{filter.Item1}={Uri.EscapeDataString(filter.Item2!)}").ToList();
+        using var response = await SendAsync(HttpMethod.Get, filters.Count == 0 ? "admin/requests" : "admin/requests?" + string.Join("&", filters), null);
         response.EnsureSuccessStatusCode();
         var array = (JsonArray)(await response.Content.ReadFromJsonAsync<JsonNode>())!;
         return [.. array.Select(node => (JsonObject)node!)];

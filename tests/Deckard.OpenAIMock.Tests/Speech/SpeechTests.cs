@@ -61,7 +61,7 @@ public sealed class SpeechTests(OpenAIMockServer server) : StandInTest(server)
         using var opus = await http.PostAsync("v1/audio/speech", Json("""{"model":"tts-1","input":"Hello","voice":"echo","response_format":"opus"}"""));
 
         Assert.Equal("audio/mpeg", mp3.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("audio/ogg", opus.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("audio/opus", opus.Content.Headers.ContentType?.MediaType);
         Assert.True(mp3.Headers.TransferEncodingChunked);
     }
 
