@@ -3,7 +3,6 @@ using Deckard.Core.OpenAI;
 using Deckard.Core.Queue;
 using Deckard.Core.StableAvatar;
 using Deckard.Core.Steps;
-using Deckard.Workers.Steps;
 
 namespace Deckard.Workers;
 
@@ -22,12 +21,7 @@ public static class WorkersServiceExtensions
         builder.Services.AddSingleton<WorkerIdentity>();
         builder.Services.AddHostedService<WorkerPresence>();
 
-        builder.Services.AddStep<TranscribeStep>(StepNames.Transcribe);
-        builder.Services.AddStep<ClassifyStep>(StepNames.Classify);
-        builder.Services.AddStep<PortraitStep>(StepNames.Portrait);
-        builder.Services.AddStep<WebSearchStep>(StepNames.WebSearch);
-        builder.Services.AddStep<SpeechStep>(StepNames.Speech);
-        builder.Services.AddStep<LipsyncStep>(StepNames.Lipsync);
+        builder.Services.AddSteps(typeof(WorkersServiceExtensions).Assembly);
         builder.Services.AddSingleton<StepRunner>();
         builder.Services.AddSingleton(serviceProvider => new ConsumerName(serviceProvider.GetRequiredService<WorkerIdentity>().InstanceId));
         builder.Services.AddHostedService<StepConsumer>();

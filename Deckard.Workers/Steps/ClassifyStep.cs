@@ -13,6 +13,7 @@ namespace Deckard.Workers.Steps;
 /// model calls is the session's intent, its arguments what the intent's steps work from. An <c>options.intent</c>
 /// skips the call.
 /// </summary>
+[Step(StepNames.Classify)]
 public sealed class ClassifyStep(ResponsesClient responses, IOptions<OpenAIOptions> options) : IStep
 {
     private const string Instructions =

@@ -17,6 +17,7 @@ namespace Deckard.Workers.Steps;
 /// time and the cost model's ETA), downloading. The flow table says which speech and which portrait: the uploaded
 /// ones, or the spoken answer and the person's avatar (the one the session names, their current one, or the default).
 /// </summary>
+[Step(StepNames.Lipsync)]
 public sealed partial class LipsyncStep(
     StableAvatarClient stableAvatar, ArtifactStore artifacts, AvatarStore avatars, IOptions<StableAvatarOptions> options, ILogger<LipsyncStep> logger)
     : IStep

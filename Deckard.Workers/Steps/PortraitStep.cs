@@ -12,6 +12,7 @@ namespace Deckard.Workers.Steps;
 /// from <see cref="PortraitStyles"/>, or <c>options.style</c>). The image is checked before it is stored (it decodes,
 /// and is square enough to crop a face from); stored as the <c>portrait</c> artifact, it is the owner's current avatar.
 /// </summary>
+[Step(StepNames.Portrait)]
 public sealed partial class PortraitStep(ImageClient images, IOptions<OpenAIOptions> options, ILogger<PortraitStep> logger) : IStep
 {
     /// <summary>A lip-sync crop keeps the centred square: a longer side beyond this ratio would lose the face.</summary>

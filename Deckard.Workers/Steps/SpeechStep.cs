@@ -11,6 +11,7 @@ namespace Deckard.Workers.Steps;
 /// voice, stored as the <c>answer-speech</c> audio artifact. An answer with nothing to speak is never sent: the
 /// session then completes with its written answer.
 /// </summary>
+[Step(StepNames.Speech)]
 public sealed partial class SpeechStep(
     [FromKeyedServices(AudioClients.Speech)] AudioClient speech, IOptions<OpenAIOptions> options, ILogger<SpeechStep> logger) : IStep
 {

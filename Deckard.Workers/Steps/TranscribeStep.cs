@@ -10,6 +10,7 @@ using OpenAI.Audio;
 namespace Deckard.Workers.Steps;
 
 /// <summary>The uploaded voice prompt → text, with <c>AudioClient.TranscribeAudioAsync</c>.</summary>
+[Step(StepNames.Transcribe)]
 public sealed class TranscribeStep(
     [FromKeyedServices(AudioClients.Transcription)] AudioClient audio, ArtifactStore artifacts, IOptions<OpenAIOptions> options) : IStep
 {

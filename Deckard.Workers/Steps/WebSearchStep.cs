@@ -12,6 +12,7 @@ namespace Deckard.Workers.Steps;
 /// default), keeping the answer's text, its <c>url_citation</c>s and a spoken version for TTS. The same question from
 /// the same person within the reuse window is answered from the stored answer instead of paying again.
 /// </summary>
+[Step(StepNames.WebSearch)]
 public sealed partial class WebSearchStep(ResponsesClient responses, AnswerCache answers, IOptions<OpenAIOptions> options, ILogger<WebSearchStep> logger)
     : IStep
 {

@@ -36,7 +36,12 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
         var traceId = session.GetProperty("traceId").GetString()!;
         var traceLink = session.GetProperty("links").GetProperty("trace").GetString()!;
         Assert.Equal(new Uri(dashboard, $"/traces/detail/{traceId}"), new Uri(traceLink));
-        await WaitForTraceFromAsync(dashboard, apiKey, traceId, "api", "workers");
+        var spans = await WaitForTraceFromAsync(dashboard, apiKey, traceId, "api", "workers");
+        // The search flow's model calls hang under the same trace, with the GenAI span names.
+        foreach (var span in new[] { "chat gpt-5-mini", "chat gpt-5", "generate_content gpt-4o-mini-tts", "POST /v1/audio/speech" })
+        {
+            Assert.Contains(span, spans);
+        }
 
         var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -97,14 +102,18 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
         output.WriteLine($"Screenshots in {artifacts}");
     }
 
-    /// <summary>The dashboard's telemetry API: the trace, once spans from every named service have arrived.</summary>
-    private static async Task WaitForTraceFromAsync(Uri dashboard, string apiKey, string traceId, params string[] services)
+    /// <summary>
+    /// The dashboard's telemetry API: the trace's span names, once spans from every named service have arrived and the
+    /// session's last step (speech) has reported.
+    /// </summary>
+    private static async Task<HashSet<string>> WaitForTraceFromAsync(Uri dashboard, string apiKey, string traceId, params string[] services)
     {
         using var http = new HttpClient { BaseAddress = dashboard };
         http.DefaultRequestHeaders.Add("x-api-key", apiKey);
         using var deadline = new CancellationTokenSource(TelemetryDeadline);
         var seen = new HashSet<string>();
-        while (!services.All(seen.Contains))
+        var spans = new HashSet<string>();
+        while (!services.All(seen.Contains) || !spans.Contains("generate_content gpt-4o-mini-tts"))
         {
             await Task.Delay(500, deadline.Token);
             using var response = await http.GetAsync(new Uri($"/api/telemetry/traces/{traceId}", UriKind.Relative), deadline.Token);
@@ -123,8 +132,18 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
                         seen.Add(attribute.GetProperty("value").GetProperty("stringValue").GetString()!);
                     }
                 }
+
+                foreach (var scope in resourceSpans.GetProperty("scopeSpans").EnumerateArray())
+                {
+                    foreach (var span in scope.GetProperty("spans").EnumerateArray())
+                    {
+                        spans.Add(span.GetProperty("name").GetString()!);
+                    }
+                }
             }
         }
+
+        return spans;
     }
 
     private static string ArtifactsFolder()
