@@ -13,6 +13,7 @@ public sealed class ReceivedRequest(long sequence, DateTimeOffset receivedAt, st
     private string? _endpoint;
     private string? _model;
     private int? _status;
+    private double? _durationMs;
     private bool _scripted;
     private JsonObject _summary = [];
 
@@ -41,6 +42,14 @@ public sealed class ReceivedRequest(long sequence, DateTimeOffset receivedAt, st
         lock (_gate)
         {
             _status = status;
+        }
+    }
+
+    public void SetDuration(TimeSpan duration)
+    {
+        lock (_gate)
+        {
+            _durationMs = Math.Round(duration.TotalMilliseconds, 3);
         }
     }
 
@@ -85,6 +94,7 @@ public sealed class ReceivedRequest(long sequence, DateTimeOffset receivedAt, st
                 ["endpoint"] = _endpoint,
                 ["model"] = _model,
                 ["status"] = _status,
+                ["duration_ms"] = _durationMs,
                 ["scripted"] = _scripted,
                 ["summary"] = _summary.DeepClone(),
             };

@@ -30,6 +30,28 @@ public sealed class AdminApiTests(OpenAIMockServer server) : StandInTest(server)
     }
 
     [Fact]
+    public async Task The_journal_records_the_stand_ins_own_time_on_each_call()
+    {
+        await Admin.QueueAsync("responses", new { text = "slow", latency_ms = 300 });
+        var responses = Server.Client().GetResponsesClient();
+
+        await responses.CreateResponseAsync(new CreateResponseOptions("gpt-4.1", [ResponseItem.CreateUserMessageItem("Hi")]));
+        await responses.CreateResponseAsync(new CreateResponseOptions("gpt-4.1", [ResponseItem.CreateUserMessageItem("Hi")]));
+
+        // Recorded once the last byte has gone out, which can be a moment after the client has read it.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        IReadOnlyList<JsonObject> entries;
+        while ((entries = await Admin.RequestsAsync("responses")).Any(entry => entry["duration_ms"] is null))
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+
+        var durations = entries.Select(entry => (double)entry["duration_ms"]!).ToList();
+        Assert.InRange(durations[0], 300, 10_000);
+        Assert.InRange(durations[1], 0, durations[0]);
+    }
+
+    [Fact]
     public async Task Queued_steps_answer_calls_in_order_and_times_repeats_a_step()
     {
         await Admin.QueueAsync("responses", new object[] { new { text = "first", times = 2 }, new { text = "second" } });
