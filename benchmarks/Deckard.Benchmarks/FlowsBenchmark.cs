@@ -49,8 +49,7 @@ internal static class FlowsBenchmark
         Row("  orchestration overhead: flow minus stand-in (ms)", Percentiles.Of(searchOverhead, 50), Percentiles.Of(searchOverhead, 99));
     }
 
-    private static void Row(string label, double p50, double p99) =>
-        Console.WriteLine($"{label,-62} {p50,10:0.00} {(double.IsNaN(p99) ? "" : p99.ToString("0.00", CultureInfo.InvariantCulture)),10}");
+    private static void Row(string label, double p50, double p99) => FigureTable.Row(label, p50, p99, 62);
 
     /// <summary>Each flow's time on the server's clocks, after a few warm-up sessions.</summary>
     private static async Task<(List<double> Times, List<double> StandInTimes, Guid Last)> FlowTimesAsync(

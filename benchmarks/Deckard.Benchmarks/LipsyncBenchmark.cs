@@ -103,8 +103,7 @@ internal static class LipsyncBenchmark
         }
     }
 
-    private static void Row(string label, double p50, double p99) =>
-        Console.WriteLine($"{label,-62} {p50,10:0.0} {(double.IsNaN(p99) ? "" : p99.ToString("0.0", CultureInfo.InvariantCulture)),10}");
+    private static void Row(string label, double p50, double p99) => FigureTable.Row(label, p50, p99, 62, "0.0");
 
     private static async Task<double> GradioRoundTripAsync(HttpClient runpod)
     {

@@ -54,8 +54,7 @@ internal static class PipelineBenchmark
         Console.WriteLine($"{"Api memory per 1,000 open SSE connections (MiB)",-58} {kibPerConnection * 1000 / 1024,10:0.0}");
     }
 
-    private static void Row(string label, double p50, double p99) =>
-        Console.WriteLine($"{label,-58} {p50,10:0.00} {(double.IsNaN(p99) ? "" : p99.ToString("0.00", CultureInfo.InvariantCulture)),10}");
+    private static void Row(string label, double p50, double p99) => FigureTable.Row(label, p50, p99, 58);
 
     private static Task<BenchmarkTopology> StartAsync(int replicas) =>
         BenchmarkTopology.StartAsync(new Dictionary<string, string> { ["Resources:workers:Replicas"] = replicas.ToString(CultureInfo.InvariantCulture) });
