@@ -1,3 +1,4 @@
+using Deckard.Api.Conversations;
 using Deckard.Api.Events;
 using Deckard.Api.Media;
 using Deckard.Api.Sessions;
@@ -12,6 +13,7 @@ public static class ApiServiceExtensions
     public static IHostApplicationBuilder AddDeckardApi(this IHostApplicationBuilder builder)
     {
         builder.AddDeckardCore();
+        builder.AddConversations();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DependencyUnavailableHandler>();
         builder.Services.AddOpenApi();

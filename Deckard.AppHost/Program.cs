@@ -16,6 +16,7 @@ builder.AddProject<Projects.Deckard_Api>("api")
     .WithDevelopmentPort(5080)
     .WithReference(database).WaitFor(database)
     .WithReference(redis).WaitFor(redis)
+    .WithReference(openai).WaitFor(openai)
     .WithDashboardUrl()
     .WithServiceDefaults();
 

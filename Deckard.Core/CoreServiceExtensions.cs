@@ -59,6 +59,7 @@ public static class CoreServiceExtensions
         builder.Services.AddSingleton<EventReader>();
         builder.Services.AddSingleton<StepStore>();
         builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<Conversations.ConversationStore>();
         builder.Services.AddSingleton<ArtifactStore>();
         builder.Services.AddSingleton<AvatarStore>();
         builder.Services.AddSingleton<AnswerCache>();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Deckard.Core.Artifacts;
 using Deckard.Core.Media;
 using Deckard.Core.OpenAI;
+using Deckard.Core.Conversations;
 using Deckard.Core.Sessions;
 using Deckard.Core.Storage;
 using Deckard.Core.Telemetry;
@@ -383,6 +384,12 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
         {
             throw UploadProblem.BadRequest("unknown-voice",
                 $"The voice '{voice}' is not one of {string.Join(", ", SpeechVoices.All.Select(known => $"'{known}'"))}.");
+        }
+
+        if (parsed.LipsyncPer is { } per && !ConversationLipsync.All.Contains(per))
+        {
+            throw UploadProblem.BadRequest("unknown-lipsync-per",
+                $"options.lipsyncPer '{per}' is not one of {string.Join(", ", ConversationLipsync.All.Select(known => $"'{known}'"))}.");
         }
 
         return parsed;

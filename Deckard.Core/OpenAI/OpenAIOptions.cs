@@ -52,6 +52,10 @@ public sealed class OpenAIOptions
     [Range(40, 4096)]
     public int SpokenAnswerMaxCharacters { get; set; } = 600;
 
+    /// <summary>The model of live conversations (Realtime API, WebSocket).</summary>
+    [Required]
+    public string RealtimeModel { get; set; } = "gpt-realtime";
+
     /// <summary>The text-to-speech model (<c>/v1/audio/speech</c>).</summary>
     [Required]
     public string SpeechModel { get; set; } = "gpt-4o-mini-tts";

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenAI;
 using OpenAI.Audio;
+using OpenAI.Realtime;
 using OpenAI.Responses;
 
 namespace Deckard.Core.OpenAI;
@@ -46,6 +47,12 @@ public static class OpenAIServiceExtensions
         builder.Services.AddSingleton(serviceProvider => serviceProvider.GetRequiredService<OpenAIClient>()
             .GetImageClient(serviceProvider.GetRequiredService<IOptions<OpenAIOptions>>().Value.ImageModel));
         builder.Services.AddSingleton(serviceProvider => serviceProvider.GetRequiredService<OpenAIClient>().GetResponsesClient());
+        // Built with the key directly: OpenAIClient.GetRealtimeClient() would connect without authentication.
+        builder.Services.AddSingleton(serviceProvider =>
+        {
+            var options = serviceProvider.GetRequiredService<IOptions<OpenAIOptions>>().Value;
+            return new RealtimeClient(new ApiKeyCredential(options.ApiKey), new RealtimeClientOptions { Endpoint = options.Endpoint });
+        });
         return builder;
     }
 

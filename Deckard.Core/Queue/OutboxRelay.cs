@@ -71,7 +71,7 @@ public sealed partial class OutboxRelay(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var due = new List<StepMessage>();
         await using (var select = new NpgsqlCommand("""
-            SELECT id, session_id, step, trace_parent FROM outbox
+            SELECT id, session_id, step, trace_parent, instance FROM outbox
             WHERE sent_at IS NULL AND available_at <= @now
             ORDER BY available_at, id
             LIMIT @limit
@@ -83,7 +83,7 @@ public sealed partial class OutboxRelay(
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                due.Add(new StepMessage(reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt64(0)));
+                due.Add(new StepMessage(reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt64(0), reader.GetString(4)));
             }
         }
 

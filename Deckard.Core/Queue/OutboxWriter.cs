@@ -6,17 +6,19 @@ namespace Deckard.Core.Queue;
 public static class OutboxWriter
 {
     private const string EnqueueSql = """
-        INSERT INTO outbox (session_id, step, trace_parent, available_at, created_at)
-        VALUES (@session, @step, @trace, @available, @now)
+        INSERT INTO outbox (session_id, step, instance, trace_parent, available_at, created_at)
+        VALUES (@session, @step, @instance, @trace, @available, @now)
         RETURNING id AS outbox_id
         """;
 
     /// <summary>The insert as a batch command; it returns the new row's id (read it with <see cref="ExecuteAsync"/>).</summary>
-    public static NpgsqlBatchCommand Command(Guid sessionId, string step, string? traceParent, DateTimeOffset availableAt, DateTimeOffset now)
+    public static NpgsqlBatchCommand Command(
+        Guid sessionId, string step, string? traceParent, DateTimeOffset availableAt, DateTimeOffset now, string instance = "")
     {
         var command = new NpgsqlBatchCommand(EnqueueSql);
         command.Parameters.AddWithValue("session", sessionId);
         command.Parameters.AddWithValue("step", step);
+        command.Parameters.AddWithValue("instance", instance);
         command.Parameters.AddWithValue("trace", (object?)traceParent ?? DBNull.Value);
         command.Parameters.AddWithValue("available", availableAt);
         command.Parameters.AddWithValue("now", now);

@@ -45,12 +45,19 @@ public sealed record SessionView(
     DateTimeOffset? FinishedAt,
     string? TraceId,
     IReadOnlyList<StepView> Steps,
-    IReadOnlyList<ArtifactView> Artifacts);
+    IReadOnlyList<ArtifactView> Artifacts,
+    IReadOnlyList<TurnView>? Turns = null);
 
 /// <param name="Output">What the step recorded about its run (sizes, counts, whether an answer was reused), never content.</param>
 public sealed record StepView(
     string Name, string State, int Attempts, string? Error, ModelUsage? Usage, double? GpuSeconds, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-    JsonElement? Output = null);
+    JsonElement? Output = null, string Instance = "");
+
+/// <summary>One assistant reply of a conversation: what the person said before it, what the assistant said, its audio.</summary>
+/// <param name="AudioMs">The reply's captured audio; with <paramref name="Interrupted"/>, what the person heard before speaking over it.</param>
+/// <param name="Complete">False when the upstream dropped mid-reply and only part of it was captured.</param>
+public sealed record TurnView(
+    int Turn, string? User, string? Assistant, Guid? AudioArtifactId, int AudioMs, bool Interrupted, bool Complete, DateTimeOffset CreatedAt);
 
 public enum CancelOutcome
 {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Deckard.Core.Artifacts;
+using Deckard.Core.Conversations;
 using Deckard.Core.Events;
 using Deckard.Core.Queue;
 using Deckard.Core.Steps;
@@ -104,8 +105,8 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
 
         var steps = new List<StepView>();
         await using (var command = new NpgsqlCommand("""
-            SELECT name, state, attempts, error, model, input_tokens, output_tokens, total_tokens, gpu_seconds, started_at, finished_at, output::text
-            FROM steps WHERE session_id = @id ORDER BY created_at, name
+            SELECT name, state, attempts, error, model, input_tokens, output_tokens, total_tokens, gpu_seconds, started_at, finished_at, output::text, instance
+            FROM steps WHERE session_id = @id ORDER BY created_at, name, instance
             """, connection))
         {
             command.Parameters.AddWithValue("id", id);
@@ -118,12 +119,14 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
                     reader.IsDBNull(8) ? null : reader.GetDouble(8),
                     reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
                     reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
-                    reader.IsDBNull(11) ? null : ParseJson(reader.GetString(11))));
+                    reader.IsDBNull(11) ? null : ParseJson(reader.GetString(11)),
+                    reader.GetString(12)));
             }
         }
 
         var artifacts = await ArtifactStore.ListAsync(connection, id, cancellationToken);
-        return session with { Steps = steps, Artifacts = artifacts };
+        var turns = session.Intent == Intent.Conversation ? await ConversationTurns.ListAsync(connection, id, cancellationToken) : null;
+        return session with { Steps = steps, Artifacts = artifacts, Turns = turns };
     }
 
     /// <summary>Newest first, <paramref name="limit"/> at a time; <paramref name="before"/> is the last item of the previous page.</summary>

@@ -26,9 +26,12 @@ public static class Flows
             new(StepNames.Speech),
             new(StepNames.Lipsync, new LipsyncInput(ArtifactRoles.AnswerSpeech, LipsyncInput.AvatarPortrait), WantsLipsync),
         ],
-        // The live conversation arrives with the realtime proxy; until then such a session ends once it is routed.
+        // Nothing to queue: the session goes live (see Live) and the realtime proxy adds a render per reply.
         [Intent.Conversation] = [],
     };
+
+    /// <summary>Intents whose session, once its steps are done, stays live (conversing) until the conversation ends.</summary>
+    private static readonly IReadOnlySet<string> Live = new HashSet<string> { Intent.Conversation };
 
     /// <summary>Lip-sync is on when asked for, and by default when the person has an avatar (or names one).</summary>
     public static bool WantsLipsync(FlowFacts facts) => facts.Options.Lipsync ?? (facts.HasAvatar || facts.Options.AvatarId is not null);
@@ -44,6 +47,11 @@ public static class Flows
         var rest = routed && facts.Intent is { } intent && ByIntent.TryGetValue(intent, out var intentSteps) ? intentSteps : [];
         return [.. opening, .. rest.Where(step => step.When?.Invoke(facts) ?? true)];
     }
+
+    /// <summary>True when <paramref name="step"/> is the last of a routed flow whose intent is live: the session goes live after it.</summary>
+    public static bool GoesLive(string step, FlowFacts facts) =>
+        facts.Intent is { } intent && Live.Contains(intent) && StepsOf(facts) is { Count: > 0 } steps && steps[^1].Name == step
+        && steps.Any(candidate => candidate.Name == StepNames.Classify);
 
     public static FlowStep First(string kind) => StepsOf(new FlowFacts(kind, null, new SessionOptions(), HasAvatar: false))[0];
 
@@ -67,8 +75,11 @@ public sealed record FlowFacts(string Kind, string? Intent, SessionOptions Optio
 /// <summary>A step of a flow: its name, the input it is given, and when it applies (always, when null).</summary>
 public sealed record FlowStep(string Name, object? Input = null, Func<FlowFacts, bool>? When = null);
 
-/// <summary>Which speech the lip-sync step animates, onto which portrait: the uploaded one or the person's avatar.</summary>
-public sealed record LipsyncInput(string Speech, string Portrait)
+/// <summary>
+/// Which speech the lip-sync step animates, onto which portrait (the uploaded one or the person's avatar), under which
+/// role it stores the video, and the conversation turn it renders (when it renders one).
+/// </summary>
+public sealed record LipsyncInput(string Speech, string Portrait, string Video = ArtifactRoles.LipsyncVideo, int? Turn = null)
 {
     public const string UploadedPortrait = ArtifactRoles.InputPortrait;
     public const string AvatarPortrait = "avatar";

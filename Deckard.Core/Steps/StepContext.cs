@@ -6,11 +6,13 @@ namespace Deckard.Core.Steps;
 /// <summary>
 /// What a step sees of its session when it runs. <see cref="ReportAsync"/> adds a progress event at once (not with
 /// the step's result), as long as this run still holds the step; it throws <see cref="ProgressNotStoredException"/>
-/// when the event could not be stored.
+/// when the event could not be stored. <see cref="Instance"/> is empty for a flow's own run of a step, and names the
+/// run when a session runs the step more than once (<c>turn-3</c>: the render of a conversation's third reply).
 /// </summary>
 public sealed record StepContext(
     Guid SessionId,
     string StepName,
+    string Instance,
     int Attempt,
     string Owner,
     string Kind,

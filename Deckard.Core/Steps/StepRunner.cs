@@ -36,9 +36,12 @@ public sealed partial class StepRunner
     public async Task RunAsync(StepMessage message, CancellationToken cancellationToken)
     {
         // Every log line of this run carries the session and the step as scope fields (never the prompt or transcript).
-        using var logScope = _logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = message.SessionId, ["Step"] = message.Step });
+        using var logScope = _logger.BeginScope(new Dictionary<string, object>
+        {
+            ["SessionId"] = message.SessionId, ["Step"] = message.Step, ["StepInstance"] = message.Instance,
+        });
         var started = Stopwatch.GetTimestamp();
-        var claim = await _store.ClaimAsync(message.SessionId, message.Step, cancellationToken);
+        var claim = await _store.ClaimAsync(message.SessionId, message.Step, message.Instance, cancellationToken);
         if (claim is not StepClaim.Claimed { Context: var context })
         {
             LogNothingToDo(_logger, message.Step, message.SessionId);
@@ -86,8 +89,12 @@ public sealed partial class StepRunner
             return;
         }
 
-        var next = result.EndsFlow ? null : Flows.After(message.Step, context.Facts with { Intent = result.Intent?.Intent ?? context.Intent });
-        if (!await _store.CompleteAsync(context, result, next, message.TraceParent, cancellationToken))
+        // An extra run (a conversation turn's render) is outside the flow: nothing follows it.
+        var facts = context.Facts with { Intent = result.Intent?.Intent ?? context.Intent };
+        var next = result.EndsFlow || context.Instance.Length > 0 ? null : Flows.After(message.Step, facts);
+        var goesLive = next is null && !result.EndsFlow && context.Instance.Length == 0 && Flows.GoesLive(message.Step, facts);
+        var completion = await _store.CompleteAsync(context, result, next, goesLive, message.TraceParent, cancellationToken);
+        if (completion == StepCompletion.Overtaken)
         {
             LogOvertaken(_logger, message.Step, message.SessionId, context.Attempt);
             DeckardMetrics.RecordStep(message.Step, "overtaken", Stopwatch.GetElapsedTime(started));
@@ -95,7 +102,7 @@ public sealed partial class StepRunner
         }
 
         DeckardMetrics.RecordStep(message.Step, "completed", Stopwatch.GetElapsedTime(started));
-        if (next is null)
+        if (completion == StepCompletion.SessionCompleted)
         {
             DeckardMetrics.RecordSessionEnded(SessionStatus.Completed);
         }
@@ -115,9 +122,19 @@ public sealed partial class StepRunner
     private async Task FailAsync(StepContext context, StepMessage message, string reason, CancellationToken cancellationToken)
     {
         LogFailed(_logger, message.Step, message.SessionId, context.Attempt);
-        if (await _store.FailAsync(context, reason, cancellationToken))
+        var outcome = await _store.FailAsync(context, reason, cancellationToken);
+        if (outcome == StepFailureOutcome.StepFailedSessionCompleted)
         {
-            DeckardMetrics.RecordSessionEnded(SessionStatus.Failed);
+            DeckardMetrics.RecordSessionEnded(SessionStatus.Completed);
+        }
+
+        if (outcome is not StepFailureOutcome.Overtaken)
+        {
+            if (outcome == StepFailureOutcome.SessionFailed)
+            {
+                DeckardMetrics.RecordSessionEnded(SessionStatus.Failed);
+            }
+
             DeckardMetrics.RecordDeadLetter(message.Step);
             await _redis.GetDatabase().StreamAddAsync(
                 _options.Value.DeadLetterStreamName,

@@ -14,7 +14,7 @@ namespace Deckard.Core.Steps;
 /// </summary>
 public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publisher, TimeProvider timeProvider)
 {
-    public async Task<StepClaim> ClaimAsync(Guid sessionId, string stepName, CancellationToken cancellationToken)
+    public async Task<StepClaim> ClaimAsync(Guid sessionId, string stepName, string instance, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -26,17 +26,18 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
                        sessions.intent_arguments::text AS intent_arguments, sessions.options::text AS options, sessions.results::text AS results,
                        EXISTS (SELECT 1 FROM artifacts WHERE artifacts.owner = sessions.owner AND artifacts.role = @portrait) AS has_avatar
                 FROM steps JOIN sessions ON sessions.id = steps.session_id
-                WHERE steps.session_id = @session AND steps.name = @step
-                  AND steps.state IN ('pending', 'running') AND sessions.status IN ('queued', 'running')
+                WHERE steps.session_id = @session AND steps.name = @step AND steps.instance = @instance
+                  AND steps.state IN ('pending', 'running') AND sessions.status IN ('queued', 'running', 'conversing')
                 FOR UPDATE OF steps, sessions)
             UPDATE steps SET state = 'running', attempts = attempts + 1, started_at = COALESCE(started_at, @now)
             FROM previous
-            WHERE steps.session_id = @session AND steps.name = @step
+            WHERE steps.session_id = @session AND steps.name = @step AND steps.instance = @instance
             RETURNING steps.attempts, previous.state, steps.input::text, previous.owner, previous.kind, previous.prompt, previous.transcript,
                       previous.intent, previous.intent_arguments, previous.options, previous.results, previous.has_avatar
             """, connection, transaction);
         claim.Parameters.AddWithValue("session", sessionId);
         claim.Parameters.AddWithValue("step", stepName);
+        claim.Parameters.AddWithValue("instance", instance);
         claim.Parameters.AddWithValue("now", now);
         claim.Parameters.AddWithValue("portrait", ArtifactRoles.Portrait);
         int attempt;
@@ -53,7 +54,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
             previousState = reader.GetString(1);
             var owner = reader.GetString(3);
             context = new StepContext(
-                sessionId, stepName, attempt, owner,
+                sessionId, stepName, instance, attempt, owner,
                 Kind: reader.GetString(4),
                 Prompt: NullableString(reader, 5),
                 Transcript: NullableString(reader, 6),
@@ -63,7 +64,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
                 Results: ParseJson(reader.GetString(10)),
                 OwnerHasAvatar: reader.GetBoolean(11),
                 Input: NullableString(reader, 2) is { } input ? ParseJson(input) : null,
-                ReportAsync: (type, data, token) => ReportAsync(sessionId, stepName, attempt, type, data, token));
+                ReportAsync: (type, data, token) => ReportAsync(sessionId, stepName, instance, attempt, type, data, token));
         }
 
         // A reclaimed run (a worker died mid-step) continues silently; a first run or a scheduled retry is announced.
@@ -73,7 +74,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
             var running = new NpgsqlBatchCommand("UPDATE sessions SET status = 'running' WHERE id = @session AND status = 'queued'");
             running.Parameters.AddWithValue("session", sessionId);
             batch.BatchCommands.Add(running);
-            batch.BatchCommands.Add(EventWriter.Command(sessionId, EventTypes.StepStarted, new { step = stepName, attempt }, now));
+            batch.BatchCommands.Add(EventWriter.Command(sessionId, EventTypes.StepStarted, StepEvent(stepName, instance, attempt), now));
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -82,10 +83,12 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
     }
 
     /// <summary>
-    /// Stores a successful run and queues <paramref name="next"/> (the flow table's next step), or completes the session
-    /// when there is none; false when the run was overtaken and nothing was stored.
+    /// Stores a successful run and queues <paramref name="next"/> (the flow table's next step). With no next step the
+    /// session goes live when <paramref name="goesLive"/> (a conversation), and otherwise completes once none of its
+    /// steps is left unfinished and it is not live (a conversation's renders finish after it ends).
     /// </summary>
-    public async Task<bool> CompleteAsync(StepContext context, StepResult result, FlowStep? next, string? traceParent, CancellationToken cancellationToken)
+    public async Task<StepCompletion> CompleteAsync(
+        StepContext context, StepResult result, FlowStep? next, bool goesLive, string? traceParent, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -93,12 +96,13 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         await using (var complete = new NpgsqlCommand("""
             UPDATE steps SET state = 'completed', output = @output::jsonb, error = NULL, finished_at = @now,
                    model = @model, input_tokens = @input, output_tokens = @outputTokens, total_tokens = @total, gpu_seconds = @gpu
-            WHERE session_id = @session AND name = @step AND state = 'running' AND attempts = @attempt
-              AND EXISTS (SELECT 1 FROM sessions WHERE id = @session AND status = 'running')
+            WHERE session_id = @session AND name = @step AND instance = @instance AND state = 'running' AND attempts = @attempt
+              AND EXISTS (SELECT 1 FROM sessions WHERE id = @session AND status IN ('running', 'conversing'))
             """, connection, transaction))
         {
             complete.Parameters.AddWithValue("session", context.SessionId);
             complete.Parameters.AddWithValue("step", context.StepName);
+            complete.Parameters.AddWithValue("instance", context.Instance);
             complete.Parameters.AddWithValue("attempt", context.Attempt);
             complete.Parameters.AddWithValue("output", result.Output is null ? (object)DBNull.Value : DeckardJson.Serialize(result.Output));
             complete.Parameters.AddWithValue("now", now);
@@ -109,7 +113,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
             complete.Parameters.AddWithValue("gpu", (object?)result.GpuSeconds ?? DBNull.Value);
             if (await complete.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                return false;
+                return StepCompletion.Overtaken;
             }
         }
 
@@ -131,20 +135,29 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         }
 
         batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.StepCompleted,
-            new { step = context.StepName, attempt = context.Attempt, usage = result.Usage }, now));
+            StepEvent(context.StepName, context.Instance, context.Attempt, new { usage = result.Usage }), now));
+
+        if (next is null && goesLive)
+        {
+            batch.BatchCommands.Add(SessionLifecycle.GoLiveCommand(context.SessionId, now));
+            batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.ConversationReady,
+                new { sessionId = context.SessionId, realtime = $"/api/sessions/{context.SessionId}/realtime" }, now));
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return StepCompletion.Stored;
+        }
 
         if (next is null)
         {
-            batch.BatchCommands.Add(FinishSessionCommand(context.SessionId, SessionStatus.Completed, null, now));
-            batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.SessionCompleted, new { sessionId = context.SessionId }, now));
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            batch.BatchCommands.Add(SessionLifecycle.CompleteIfDoneCommand(context.SessionId, now));
+            var completed = await SessionLifecycle.ExecuteAsync(batch, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return true;
+            return completed ? StepCompletion.SessionCompleted : StepCompletion.Stored;
         }
 
         var insert = new NpgsqlBatchCommand("""
             INSERT INTO steps (session_id, name, state, input, created_at) VALUES (@session, @step, 'pending', @input::jsonb, @now)
-            ON CONFLICT (session_id, name) DO NOTHING
+            ON CONFLICT (session_id, name, instance) DO NOTHING
             """);
         insert.Parameters.AddWithValue("session", context.SessionId);
         insert.Parameters.AddWithValue("step", next.Name);
@@ -155,7 +168,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         var outboxId = await OutboxWriter.ExecuteAsync(batch, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await publisher.PublishCommittedAsync(connection, new StepMessage(context.SessionId, next.Name, traceParent, outboxId), cancellationToken);
-        return true;
+        return StepCompletion.Stored;
     }
 
     /// <summary>Puts the step back to pending and schedules it <paramref name="delay"/> from now.</summary>
@@ -167,11 +180,12 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var retry = new NpgsqlCommand("""
             UPDATE steps SET state = 'pending', error = @reason
-            WHERE session_id = @session AND name = @step AND state = 'running' AND attempts = @attempt
+            WHERE session_id = @session AND name = @step AND instance = @instance AND state = 'running' AND attempts = @attempt
             """, connection, transaction))
         {
             retry.Parameters.AddWithValue("session", context.SessionId);
             retry.Parameters.AddWithValue("step", context.StepName);
+            retry.Parameters.AddWithValue("instance", context.Instance);
             retry.Parameters.AddWithValue("attempt", context.Attempt);
             retry.Parameters.AddWithValue("reason", reason);
             if (await retry.ExecuteNonQueryAsync(cancellationToken) == 0)
@@ -185,8 +199,8 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
             BatchCommands =
             {
                 EventWriter.Command(context.SessionId, EventTypes.StepRetrying,
-                    new { step = context.StepName, attempt = context.Attempt, retryInMs = (long)delay.TotalMilliseconds, reason }, now),
-                OutboxWriter.Command(context.SessionId, context.StepName, traceParent, now + delay, now),
+                    StepEvent(context.StepName, context.Instance, context.Attempt, new { retryInMs = (long)delay.TotalMilliseconds, reason }), now),
+                OutboxWriter.Command(context.SessionId, context.StepName, traceParent, now + delay, now, context.Instance),
             },
         };
         await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -195,40 +209,69 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         return true;
     }
 
-    /// <summary>Fails the step and its session with a reason a person can read.</summary>
-    public async Task<bool> FailAsync(StepContext context, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fails the step with a reason a person can read. A flow's step fails its session; an extra run of a step (a
+    /// conversation turn's render) fails alone, and the session completes if that was all it waited for.
+    /// </summary>
+    public async Task<StepFailureOutcome> FailAsync(StepContext context, string reason, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var fail = new NpgsqlCommand("""
             UPDATE steps SET state = 'failed', error = @reason, finished_at = @now
-            WHERE session_id = @session AND name = @step AND state = 'running' AND attempts = @attempt
+            WHERE session_id = @session AND name = @step AND instance = @instance AND state = 'running' AND attempts = @attempt
             """, connection, transaction))
         {
             fail.Parameters.AddWithValue("session", context.SessionId);
             fail.Parameters.AddWithValue("step", context.StepName);
+            fail.Parameters.AddWithValue("instance", context.Instance);
             fail.Parameters.AddWithValue("attempt", context.Attempt);
             fail.Parameters.AddWithValue("reason", reason);
             fail.Parameters.AddWithValue("now", now);
             if (await fail.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                return false;
+                return StepFailureOutcome.Overtaken;
             }
         }
 
-        await using var batch = new NpgsqlBatch(connection, transaction)
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.StepFailed,
+            StepEvent(context.StepName, context.Instance, context.Attempt, new { reason }), now));
+        if (context.Instance.Length > 0)
         {
-            BatchCommands =
-            {
-                EventWriter.Command(context.SessionId, EventTypes.StepFailed, new { step = context.StepName, attempt = context.Attempt, reason }, now),
-                FinishSessionCommand(context.SessionId, SessionStatus.Failed, reason, now),
-                EventWriter.Command(context.SessionId, EventTypes.SessionFailed, new { sessionId = context.SessionId, reason }, now),
-            },
-        };
+            batch.BatchCommands.Add(SessionLifecycle.CompleteIfDoneCommand(context.SessionId, now));
+            var completed = await SessionLifecycle.ExecuteAsync(batch, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return completed ? StepFailureOutcome.StepFailedSessionCompleted : StepFailureOutcome.StepFailed;
+        }
+
+        batch.BatchCommands.Add(FinishSessionCommand(context.SessionId, SessionStatus.Failed, reason, now));
+        batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.SessionFailed, new { sessionId = context.SessionId, reason }, now));
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return StepFailureOutcome.SessionFailed;
+    }
+
+    /// <summary>A step event's payload: the step, its instance when it has one, the attempt, and what else the event says.</summary>
+    public static Dictionary<string, object?> StepEvent(string step, string instance, int attempt, object? more = null)
+    {
+        var data = new Dictionary<string, object?> { ["step"] = step };
+        if (instance.Length > 0)
+        {
+            data["instance"] = instance;
+        }
+
+        data["attempt"] = attempt;
+        if (more is not null)
+        {
+            foreach (var property in JsonSerializer.SerializeToElement(more, DeckardJson.Options).EnumerateObject())
+            {
+                data[property.Name] = property.Value;
+            }
+        }
+
+        return data;
     }
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
@@ -239,12 +282,13 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         return document.RootElement.Clone();
     }
 
+
     /// <summary>Appends a progress event while the run still holds its step (not overtaken, session not ended).</summary>
-    private async Task ReportAsync(Guid sessionId, string stepName, int attempt, string type, object data, CancellationToken cancellationToken)
+    private async Task ReportAsync(Guid sessionId, string stepName, string instance, int attempt, string type, object data, CancellationToken cancellationToken)
     {
         try
         {
-            await AppendProgressAsync(sessionId, stepName, attempt, type, data, cancellationToken);
+            await AppendProgressAsync(sessionId, stepName, instance, attempt, type, data, cancellationToken);
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
         {
@@ -252,19 +296,22 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         }
     }
 
-    private async Task AppendProgressAsync(Guid sessionId, string stepName, int attempt, string type, object data, CancellationToken cancellationToken)
+    private async Task AppendProgressAsync(
+        Guid sessionId, string stepName, string instance, int attempt, string type, object data, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var holds = new NpgsqlCommand("""
             SELECT 1 FROM steps JOIN sessions ON sessions.id = steps.session_id
-            WHERE steps.session_id = @session AND steps.name = @step AND steps.state = 'running' AND steps.attempts = @attempt
-              AND sessions.status = 'running'
+            WHERE steps.session_id = @session AND steps.name = @step AND steps.instance = @instance
+              AND steps.state = 'running' AND steps.attempts = @attempt
+              AND sessions.status IN ('running', 'conversing')
             FOR SHARE OF steps
             """, connection, transaction))
         {
             holds.Parameters.AddWithValue("session", sessionId);
             holds.Parameters.AddWithValue("step", stepName);
+            holds.Parameters.AddWithValue("instance", instance);
             holds.Parameters.AddWithValue("attempt", attempt);
             if (await holds.ExecuteScalarAsync(cancellationToken) is null)
             {

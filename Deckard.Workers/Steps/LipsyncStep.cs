@@ -64,7 +64,7 @@ public sealed partial class LipsyncStep(
             var prepared = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             var output = Path.Combine(folder.FullName, "lipsync.mp4");
             RenderResult result;
-            var reporter = new ProgressReporter(context, logger);
+            var reporter = new ProgressReporter(context, input.Turn, logger);
             try
             {
                 result = await stableAvatar.RenderAsync(
@@ -86,7 +86,7 @@ public sealed partial class LipsyncStep(
                 prepared.TotalMilliseconds, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return new StepResult
             {
-                Artifacts = [NewArtifact.FromBytes(ArtifactKinds.Video, ArtifactRoles.LipsyncVideo, "video/mp4", video)],
+                Artifacts = [NewArtifact.FromBytes(ArtifactKinds.Video, input.Video, "video/mp4", video)],
                 Output = new
                 {
                     durationSeconds = Math.Round(duration.TotalSeconds, 3),
@@ -97,6 +97,7 @@ public sealed partial class LipsyncStep(
                     renderSeconds = Math.Round(result.RenderTime.TotalSeconds, 3),
                     portraitSource,
                     portraitArtifactId,
+                    turn = input.Turn,
                 },
                 GpuSeconds = result.RenderTime.TotalSeconds,
             };
@@ -137,7 +138,8 @@ public sealed partial class LipsyncStep(
         private readonly Channel<RenderProgress> _pending = Channel.CreateUnbounded<RenderProgress>(new UnboundedChannelOptions { SingleReader = true });
         private readonly Task _writer;
 
-        public ProgressReporter(StepContext context, ILogger logger) => _writer = WriteAsync(context, logger);
+        /// <param name="turn">The conversation turn the render belongs to, named in every event (null outside a conversation).</param>
+        public ProgressReporter(StepContext context, int? turn, ILogger logger) => _writer = WriteAsync(context, turn, logger);
 
         public void Report(RenderProgress value) => _pending.Writer.TryWrite(value);
 
@@ -147,7 +149,7 @@ public sealed partial class LipsyncStep(
             await _writer;
         }
 
-        private async Task WriteAsync(StepContext context, ILogger logger)
+        private async Task WriteAsync(StepContext context, int? turn, ILogger logger)
         {
             string? lastStage = null;
             var lastWritten = TimeSpan.MinValue;
@@ -169,6 +171,7 @@ public sealed partial class LipsyncStep(
                         elapsedMs = (long)progress.Elapsed.TotalMilliseconds,
                         estimatedTotalMs = progress.Estimate is { } estimate ? (long?)estimate.TotalMilliseconds : null,
                         etaMs = progress.Estimate is { } total ? (long?)Math.Max(0, (total - progress.Elapsed).TotalMilliseconds) : null,
+                        turn,
                     }, CancellationToken.None);
                 }
                 catch (ProgressNotStoredException exception)

@@ -1,0 +1,101 @@
+using System.ClientModel;
+using System.Net.WebSockets;
+using Deckard.Api.Sessions;
+using Deckard.Core.Conversations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Deckard.Api.Conversations;
+
+public static partial class ConversationEndpoints
+{
+    public static IEndpointRouteBuilder MapConversationEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/sessions/{id:guid}/realtime", ConnectAsync)
+            .WithTags("Sessions")
+            .WithName("ConnectConversation")
+            .WithSummary("WebSocket: the live conversation of a session whose intent is conversation (GA Realtime events, relayed by Deckard).");
+        return endpoints;
+    }
+
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> ConnectAsync(
+        Guid id, HttpContext context, ConversationStore store, RealtimeUpstream upstream, ClientEventPolicy policy, LiveConnections connections,
+        IOptions<ConversationOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger("Deckard.Api.Conversations");
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "not-a-websocket", "A WebSocket upgrade is expected",
+                "Open this URL with a WebSocket (new WebSocket(url)); it carries the Realtime events of a live conversation.");
+        }
+
+        var (conversation, refusal) = await store.ConnectAsync(id, RequestOwner.Of(context), cancellationToken);
+        switch (refusal)
+        {
+            case ConversationRefusal.NotFound:
+                return SessionEndpoints.NotFound(id);
+            case ConversationRefusal.NotAConversation:
+                return Problem(StatusCodes.Status409Conflict, "not-a-conversation", "The session is not a conversation",
+                    $"Session {id} was routed to another flow; only a session whose intent is conversation has a realtime socket.");
+            case ConversationRefusal.NotLiveYet:
+                return Problem(StatusCodes.Status409Conflict, "conversation-not-live", "The conversation is not live yet",
+                    $"Session {id} is still being routed; connect after its conversation.ready event.");
+            case ConversationRefusal.Ended:
+                return Problem(StatusCodes.Status409Conflict, "conversation-ended", "The conversation has ended",
+                    $"Session {id} has finished; start a new session to talk again.");
+        }
+
+        if (!connections.TryOpen(id))
+        {
+            return Problem(StatusCodes.Status409Conflict, "conversation-connected", "The conversation is already connected",
+                $"Session {id} already has an open realtime socket; close it before opening another.");
+        }
+
+        try
+        {
+            OpenAI.Realtime.RealtimeSessionClient session;
+            try
+            {
+                session = await upstream.OpenAsync(conversation!, cancellationToken);
+            }
+            catch (Exception exception) when (exception is WebSocketException or ClientResultException or HttpRequestException)
+            {
+                LogUpstreamRefused(logger, id, exception.Message);
+                return Problem(StatusCodes.Status502BadGateway, "realtime-unavailable", "The OpenAI Realtime API could not be reached",
+                    $"Opening the upstream conversation failed: {exception.Message}");
+            }
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+            var voice = upstream.VoiceFor(conversation!);
+            await store.AnnounceConnectedAsync(conversation!, voice, cancellationToken);
+            LogConnected(logger, id, conversation!.NextTurn);
+            await using var recorder = new TurnRecorder(conversation, store, options, time, logger);
+            var relay = new ConversationRelay(socket, session, conversation, store, policy, recorder, options, time, logger);
+            var end = await relay.RunAsync(context.RequestAborted);
+            if (end.ClosesConversation)
+            {
+                await store.EndAsync(conversation, end.Reason!, CancellationToken.None);
+            }
+
+            LogDisconnected(logger, id, end.Reason ?? "connection closed", recorder.StoredTurns, (int)end.CloseStatus);
+            return TypedResults.Empty;
+        }
+        finally
+        {
+            connections.Close(id);
+        }
+    }
+
+    private static ProblemHttpResult Problem(int status, string code, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail, type: $"https://deckard.dev/problems/{code}",
+            extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {SessionId}: browser connected, next turn {NextTurn}")]
+    private static partial void LogConnected(ILogger logger, Guid sessionId, int nextTurn);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {SessionId}: socket closed ({Reason}) after {Turns} turn(s), close code {CloseCode}")]
+    private static partial void LogDisconnected(ILogger logger, Guid sessionId, string reason, int turns, int closeCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {SessionId}: the Realtime API refused the upstream connection: {Reason}")]
+    private static partial void LogUpstreamRefused(ILogger logger, Guid sessionId, string reason);
+}

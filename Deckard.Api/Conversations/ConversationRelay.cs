@@ -1,0 +1,366 @@
+using System.Buffers;
+using System.ClientModel.Primitives;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.RateLimiting;
+using Deckard.Core.Conversations;
+using Microsoft.Extensions.Options;
+using OpenAI.Realtime;
+
+namespace Deckard.Api.Conversations;
+
+/// <summary>
+/// One browser socket relayed to one upstream Realtime session. Client events go up and server events come down as
+/// the frames they arrived in; the proxy reads only their type (and a few fields of the events it captures). It ends
+/// on a hang-up (the browser closes normally), the idle timeout, the maximum duration, a policy violation, or either
+/// side dropping, and always closes the other side.
+/// </summary>
+public sealed partial class ConversationRelay
+{
+    /// <summary>The event Deckard adds to the server's stream when it ends a conversation itself.</summary>
+    public const string EndedEvent = "deckard.conversation.ended";
+
+    private readonly WebSocket _browser;
+    private readonly RealtimeSessionClient _upstream;
+    private readonly LiveConversation _conversation;
+    private readonly ConversationStore _store;
+    private readonly ClientEventPolicy _policy;
+    private readonly TurnRecorder _recorder;
+    private readonly ConversationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _toBrowser = new(1, 1);
+    private readonly SemaphoreSlim _toUpstream = new(1, 1);
+    private readonly TokenBucketRateLimiter _rate;
+    private long _lastActivity;
+    private int _errorEvents;
+
+    public ConversationRelay(
+        WebSocket browser, RealtimeSessionClient upstream, LiveConversation conversation, ConversationStore store, ClientEventPolicy policy,
+        TurnRecorder recorder, IOptions<ConversationOptions> options, TimeProvider time, ILogger logger)
+    {
+        _browser = browser;
+        _upstream = upstream;
+        _conversation = conversation;
+        _store = store;
+        _policy = policy;
+        _recorder = recorder;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _rate = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = _options.EventBurst,
+            TokensPerPeriod = _options.EventsPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+        _lastActivity = time.GetTimestamp();
+    }
+
+    /// <summary>Relays until the conversation or the connection ends; returns why, and whether the conversation is over.</summary>
+    public async Task<RelayEnd> RunAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var clientPump = PumpClientAsync(stop.Token);
+        var serverPump = PumpServerAsync(stop.Token);
+        var clock = WatchClockAsync(stop.Token);
+        var first = await Task.WhenAny(clientPump, serverPump, clock);
+        var end = await first;
+        await stop.CancelAsync();
+        await Task.WhenAll(Quietly(clientPump), Quietly(serverPump), Quietly(clock));
+
+        // Whatever was captured is stored before either side hears the end.
+        await _recorder.FlushAsync();
+        if (end.Reason is { } reason && end.ClosesConversation)
+        {
+            await SendEndedAsync(reason);
+        }
+
+        await CloseBrowserAsync(end.CloseStatus, end.Description);
+        await CloseUpstreamAsync();
+        _rate.Dispose();
+        return end;
+    }
+
+    /// <summary>Browser → upstream: whole frames up to the limit, checked against the policy and the rate, sent as they came.</summary>
+    private async Task<RelayEnd> PumpClientAsync(CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(_options.MaxFrameBytes, 64 * 1024));
+        try
+        {
+            while (true)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult received;
+                do
+                {
+                    if (length == Math.Min(buffer.Length, _options.MaxFrameBytes))
+                    {
+                        if (length >= _options.MaxFrameBytes)
+                        {
+                            return RelayEnd.Policy($"A client frame was larger than {_options.MaxFrameBytes} bytes.");
+                        }
+
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _options.MaxFrameBytes));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    received = await _browser.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, _options.MaxFrameBytes) - length), cancellationToken);
+                    length += received.Count;
+                }
+                while (!received.EndOfMessage && received.MessageType != WebSocketMessageType.Close);
+
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    return _browser.CloseStatus == WebSocketCloseStatus.NormalClosure
+                        ? RelayEnd.HangUp()
+                        : RelayEnd.BrowserLeft($"The browser closed the socket ({_browser.CloseStatus}).");
+                }
+
+                if (received.MessageType == WebSocketMessageType.Binary)
+                {
+                    await SendErrorAsync(new ClientEventRefusal("binary_not_supported", "Send each event as a JSON text frame.", null), null, cancellationToken);
+                    continue;
+                }
+
+                var frame = buffer.AsMemory(0, length);
+                var header = FrameHeader.Read(frame.Span);
+                if (_policy.Check(frame.Span, header) is { } refusal)
+                {
+                    LogRefused(_logger, _conversation.SessionId, header.Type ?? "(none)", refusal.Code);
+                    await SendErrorAsync(refusal, header.EventId, cancellationToken);
+                    continue;
+                }
+
+                using var lease = _rate.AttemptAcquire();
+                if (!lease.IsAcquired)
+                {
+                    await SendErrorAsync(new ClientEventRefusal("rate_limit_exceeded",
+                        $"More than {_options.EventsPerSecond} events per second (burst {_options.EventBurst}); this event was dropped.", null),
+                        header.EventId, cancellationToken);
+                    continue;
+                }
+
+                if (header.Type != "input_audio_buffer.append")
+                {
+                    Touch();
+                }
+
+                await _toUpstream.WaitAsync(cancellationToken);
+                try
+                {
+                    await _upstream.SendCommandAsync(new BinaryData(frame), new RequestOptions { CancellationToken = cancellationToken });
+                }
+                finally
+                {
+                    _toUpstream.Release();
+                }
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException)
+        {
+            return RelayEnd.BrowserLeft($"The browser's connection dropped: {exception.Message}");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Upstream → browser: each server event forwarded first, then shown to the recorder.</summary>
+    private async Task<RelayEnd> PumpServerAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var update in _upstream.ReceiveUpdatesAsync(new RequestOptions { CancellationToken = cancellationToken }))
+            {
+                var frame = update.GetRawResponse().Content.ToMemory();
+                await _toBrowser.WaitAsync(cancellationToken);
+                try
+                {
+                    await _browser.SendAsync(frame, WebSocketMessageType.Text, true, cancellationToken);
+                }
+                finally
+                {
+                    _toBrowser.Release();
+                }
+
+                var type = FrameHeader.Read(frame.Span).Type;
+                if (type is null)
+                {
+                    continue;
+                }
+
+                if (type is "input_audio_buffer.speech_started" or "response.created")
+                {
+                    Touch();
+                }
+
+                _recorder.Observe(type, frame.Span);
+            }
+
+            return RelayEnd.UpstreamLost("The OpenAI Realtime session closed.");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or InvalidOperationException or System.ClientModel.ClientResultException)
+        {
+            // A browser send that failed is the browser's end, not the upstream's.
+            if (_browser.State != WebSocketState.Open && _browser.State != WebSocketState.CloseSent)
+            {
+                return RelayEnd.BrowserLeft($"The browser's connection dropped: {exception.Message}");
+            }
+
+            return RelayEnd.UpstreamLost($"The OpenAI Realtime connection was lost: {exception.Message}");
+        }
+    }
+
+    /// <summary>Keeps the conversation marked attended, and ends it when it idles or reaches its maximum duration.</summary>
+    private async Task<RelayEnd> WatchClockAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var tick = TimeSpan.FromTicks(Math.Min(_options.Heartbeat.Ticks, Math.Max(TimeSpan.FromMilliseconds(50).Ticks, _options.IdleTimeout.Ticks / 4)));
+        var lastTouch = started;
+        while (true)
+        {
+            await Task.Delay(tick, _time, cancellationToken);
+            var now = _time.GetTimestamp();
+            if (_time.GetElapsedTime(started, now) >= _options.MaxDuration)
+            {
+                return RelayEnd.Over(ConversationEndReasons.MaxDuration, "The conversation reached its maximum duration.");
+            }
+
+            if (_time.GetElapsedTime(Interlocked.Read(ref _lastActivity), now) >= _options.IdleTimeout)
+            {
+                return RelayEnd.Over(ConversationEndReasons.Idle, "Nobody spoke for the idle timeout.");
+            }
+
+            if (_time.GetElapsedTime(lastTouch, now) >= _options.Heartbeat)
+            {
+                lastTouch = now;
+                await _store.TouchAsync(_conversation.SessionId, cancellationToken);
+            }
+        }
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastActivity, _time.GetTimestamp());
+
+    private async Task SendErrorAsync(ClientEventRefusal refusal, string? clientEventId, CancellationToken cancellationToken)
+    {
+        var error = new
+        {
+            type = "error",
+            event_id = $"event_deckard_{Interlocked.Increment(ref _errorEvents)}",
+            error = new { type = "invalid_request_error", code = refusal.Code, message = refusal.Message, param = refusal.Param, event_id = clientEventId },
+        };
+        await SendToBrowserAsync(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(error), cancellationToken);
+    }
+
+    private async Task SendEndedAsync(string reason)
+    {
+        var ended = new { type = EndedEvent, event_id = "event_deckard_ended", reason, turns = _recorder.StoredTurns };
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await SendToBrowserAsync(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(ended), timeout.Token);
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException)
+        {
+            // The browser is gone already: the session's events say the same.
+        }
+    }
+
+    private async Task SendToBrowserAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        if (_browser.State != WebSocketState.Open)
+        {
+            return;
+        }
+
+        await _toBrowser.WaitAsync(cancellationToken);
+        try
+        {
+            await _browser.SendAsync(frame, WebSocketMessageType.Text, true, cancellationToken);
+        }
+        finally
+        {
+            _toBrowser.Release();
+        }
+    }
+
+    private async Task CloseBrowserAsync(WebSocketCloseStatus status, string description)
+    {
+        if (_browser.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            // A close reason is at most 123 bytes of UTF-8.
+            var reason = Encoding.UTF8.GetByteCount(description) > 123 ? description[..Math.Min(description.Length, 120)] : description;
+            await _browser.CloseOutputAsync(status, reason, timeout.Token);
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException)
+        {
+            _browser.Abort();
+        }
+    }
+
+    private async Task CloseUpstreamAsync()
+    {
+        try
+        {
+            if (_upstream.WebSocket is { State: WebSocketState.Open or WebSocketState.CloseReceived } socket)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token);
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException)
+        {
+            // It is being disposed anyway.
+        }
+        finally
+        {
+            _upstream.Dispose();
+        }
+    }
+
+    private static async Task Quietly(Task<RelayEnd> pump)
+    {
+        try
+        {
+            await pump;
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or IOException)
+        {
+            // The relay is ending; the first side to end said why.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {SessionId}: refused a client event of type {Type} ({Code})")]
+    private static partial void LogRefused(ILogger logger, Guid sessionId, string type, string code);
+}
+
+/// <summary>Why a relay ended: the close the browser gets, and whether the conversation itself is over.</summary>
+public sealed record RelayEnd(string? Reason, bool ClosesConversation, WebSocketCloseStatus CloseStatus, string Description)
+{
+    public static RelayEnd HangUp() => new(ConversationEndReasons.HangUp, true, WebSocketCloseStatus.NormalClosure, "Hung up.");
+
+    public static RelayEnd Over(string reason, string description) => new(reason, true, WebSocketCloseStatus.NormalClosure, description);
+
+    /// <summary>The browser may reconnect until the idle timeout; what was captured is kept.</summary>
+    public static RelayEnd BrowserLeft(string description) => new(null, false, WebSocketCloseStatus.NormalClosure, description);
+
+    public static RelayEnd UpstreamLost(string description) => new(null, false, WebSocketCloseStatus.InternalServerError, description);
+
+    public static RelayEnd Policy(string description) => new(null, false, WebSocketCloseStatus.PolicyViolation, description);
+}

@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Threading.Channels;
+using Deckard.Core.Conversations;
+using Deckard.Core.Media;
+using Microsoft.Extensions.Options;
+
+namespace Deckard.Api.Conversations;
+
+/// <summary>
+/// Turns the server events a conversation relays into stored turns. Each reply is recorded as it streams; it is stored
+/// (WAV, both transcripts, <c>turn.completed</c>, its render) once it could have been heard in full (its audio's length
+/// after its first byte reached the browser, plus a grace), or at once when the person cut it short and the upstream
+/// confirmed the truncation. Replies are stored one after another, in order, off the relay's path.
+/// </summary>
+public sealed partial class TurnRecorder : IAsyncDisposable
+{
+    private readonly LiveConversation _conversation;
+    private readonly ConversationStore _store;
+    private readonly ConversationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<ReplyRecording> _replies = Channel.CreateUnbounded<ReplyRecording>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<string, ReplyRecording> _byItem = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskCompletionSource<string?>> _userTranscripts = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _writer;
+    private ReplyRecording? _current;
+    private string? _lastUserItem;
+    private int _nextTurn;
+
+    public TurnRecorder(LiveConversation conversation, ConversationStore store, IOptions<ConversationOptions> options, TimeProvider time, ILogger logger)
+    {
+        _conversation = conversation;
+        _store = store;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _nextTurn = conversation.NextTurn;
+        _writer = Task.Run(WriteTurnsAsync);
+    }
+
+    /// <summary>Replies stored so far.</summary>
+    public int StoredTurns { get; private set; }
+
+    /// <summary>Called by the relay for each server event, after it was forwarded to the browser.</summary>
+    public void Observe(string type, ReadOnlySpan<byte> frame)
+    {
+        switch (type)
+        {
+            case "response.output_audio.delta":
+                if (_current is { } reply && ReadString(frame, "delta"u8, out var start, out var length))
+                {
+                    reply.AppendBase64(frame.Slice(start, length), _time.GetTimestamp());
+                }
+
+                break;
+            case "input_audio_buffer.committed":
+                _lastUserItem = ReadDocument(frame, document => document.RootElement.GetProperty("item_id").GetString());
+                if (_lastUserItem is not null)
+                {
+                    lock (_userTranscripts)
+                    {
+                        _userTranscripts.TryAdd(_lastUserItem, new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously));
+                    }
+                }
+
+                break;
+            case "conversation.item.input_audio_transcription.completed":
+                var (itemId, transcript) = ReadDocument(frame, document =>
+                    (document.RootElement.GetProperty("item_id").GetString(), document.RootElement.GetProperty("transcript").GetString()));
+                if (itemId is not null)
+                {
+                    lock (_userTranscripts)
+                    {
+                        if (!_userTranscripts.TryGetValue(itemId, out var pending))
+                        {
+                            _userTranscripts[itemId] = pending = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                        }
+
+                        pending.TrySetResult(transcript);
+                    }
+                }
+
+                break;
+            case "response.created":
+                var responseId = ReadDocument(frame, document => document.RootElement.GetProperty("response").GetProperty("id").GetString());
+                _current?.Finished.TrySetResult();
+                _current = new ReplyRecording(responseId ?? "", _lastUserItem, Path.GetTempPath());
+                _replies.Writer.TryWrite(_current);
+                break;
+            case "response.output_item.added":
+                if (_current is { } added && ReadDocument(frame, document => document.RootElement.GetProperty("item").GetProperty("id").GetString()) is { } id)
+                {
+                    added.ItemId = id;
+                    _byItem[id] = added;
+                }
+
+                break;
+            case "response.output_audio_transcript.done":
+                if (_current is { } spoken)
+                {
+                    spoken.Transcript = ReadDocument(frame, document => document.RootElement.GetProperty("transcript").GetString());
+                }
+
+                break;
+            case "response.done":
+                if (_current is { } done)
+                {
+                    done.Status = ReadDocument(frame, document => document.RootElement.GetProperty("response").GetProperty("status").GetString());
+                    done.Finished.TrySetResult();
+                    _current = null;
+                }
+
+                break;
+            case "conversation.item.truncated":
+                var (truncatedItem, heardMs) = ReadDocument(frame, document =>
+                    (document.RootElement.GetProperty("item_id").GetString(), document.RootElement.GetProperty("audio_end_ms").GetInt32()));
+                if (truncatedItem is not null && _byItem.TryGetValue(truncatedItem, out var cut))
+                {
+                    cut.Truncate(heardMs);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The conversation's socket is closing: every reply is stored now as it is (one still streaming as incomplete),
+    /// and this returns once they all are.
+    /// </summary>
+    public async Task FlushAsync()
+    {
+        _closing.TrySetResult();
+        _current?.Finished.TrySetResult();
+        _replies.Writer.TryComplete();
+        await _writer;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await FlushAsync();
+        lock (_userTranscripts)
+        {
+            _userTranscripts.Clear();
+        }
+    }
+
+    private async Task WriteTurnsAsync()
+    {
+        await foreach (var reply in _replies.Reader.ReadAllAsync())
+        {
+            using (reply)
+            {
+                try
+                {
+                    await StoreAsync(reply);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogTurnNotStored(_logger, _conversation.SessionId, exception.Message);
+                }
+            }
+        }
+    }
+
+    private async Task StoreAsync(ReplyRecording reply)
+    {
+        await Task.WhenAny(reply.Finished.Task, _closing.Task);
+        var complete = reply.Status is not null && reply.Status != "failed";
+        if (reply.FirstAudioTimestamp is { } firstAudio && reply.HeardMilliseconds is null && !_closing.Task.IsCompleted)
+        {
+            // Until the browser could have played it all, a barge-in may still cut it.
+            var heardInFull = reply.Duration + _options.PlaybackGrace - _time.GetElapsedTime(firstAudio);
+            if (heardInFull > TimeSpan.Zero)
+            {
+                await Task.WhenAny(reply.Truncated.Task, _closing.Task, Task.Delay(heardInFull, _time));
+            }
+        }
+
+        if (reply.SampleBytes == 0)
+        {
+            return; // a reply with no audio (cancelled before it spoke) is not a turn
+        }
+
+        var user = await UserTranscriptAsync(reply.UserItemId);
+        var wav = await reply.CompleteAsync(CancellationToken.None);
+        var turn = new CapturedTurn(_nextTurn, user, reply.Transcript, wav, RealtimeWav.Milliseconds(reply.SampleBytes),
+            Interrupted: reply.HeardMilliseconds is not null, Complete: complete);
+        var render = _conversation.WantsLipsync && !_conversation.LipsyncOnceAtEnd;
+        var started = Stopwatch.GetTimestamp();
+        if (await _store.AddTurnAsync(_conversation, turn, render, CancellationToken.None))
+        {
+            LogTurnStored(_logger, _conversation.SessionId, turn.Number, turn.AudioMs, turn.Interrupted, render, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            _nextTurn++;
+            StoredTurns++;
+        }
+    }
+
+    private async Task<string?> UserTranscriptAsync(string? itemId)
+    {
+        if (itemId is null)
+        {
+            return null;
+        }
+
+        TaskCompletionSource<string?>? pending;
+        lock (_userTranscripts)
+        {
+            _userTranscripts.TryGetValue(itemId, out pending);
+        }
+
+        if (pending is null)
+        {
+            return null;
+        }
+
+        await Task.WhenAny(pending.Task, Task.Delay(_options.TranscriptWait, _time));
+        return pending.Task.IsCompleted ? pending.Task.Result : null;
+    }
+
+    /// <summary>Finds a top-level string property's raw bytes (base64 never needs unescaping; an escaped one is skipped).</summary>
+    private static bool ReadString(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> name, out int start, out int length)
+    {
+        start = length = 0;
+        var reader = new Utf8JsonReader(frame);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var match = reader.ValueTextEquals(name);
+            reader.Read();
+            if (match && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+            {
+                start = (int)reader.TokenStartIndex + 1;
+                length = reader.ValueSpan.Length;
+                return true;
+            }
+
+            reader.Skip();
+        }
+
+        return false;
+    }
+
+    private static T? ReadDocument<T>(ReadOnlySpan<byte> frame, Func<JsonDocument, T> read)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(frame.ToArray());
+            return read(document);
+        }
+        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return default;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {SessionId}: stored turn {Turn} ({AudioMs} ms of reply audio, interrupted {Interrupted}, render {Render}) in {ElapsedMs:0.0} ms")]
+    private static partial void LogTurnStored(ILogger logger, Guid sessionId, int turn, int audioMs, bool interrupted, bool render, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Conversation {SessionId}: a turn could not be stored: {Reason}")]
+    private static partial void LogTurnNotStored(ILogger logger, Guid sessionId, string reason);
+}
