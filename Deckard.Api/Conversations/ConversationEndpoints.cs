@@ -23,12 +23,6 @@ public static partial class ConversationEndpoints
         IOptions<ConversationOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("Deckard.Api.Conversations");
-        if (!context.WebSockets.IsWebSocketRequest)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "not-a-websocket", "A WebSocket upgrade is expected",
-                "Open this URL with a WebSocket (new WebSocket(url)); it carries the Realtime events of a live conversation.");
-        }
-
         var (conversation, refusal) = await store.ConnectAsync(id, RequestOwner.Of(context), cancellationToken);
         switch (refusal)
         {
@@ -43,6 +37,13 @@ public static partial class ConversationEndpoints
             case ConversationRefusal.Ended:
                 return Problem(StatusCodes.Status409Conflict, "conversation-ended", "The conversation has ended",
                     $"Session {id} has finished; start a new session to talk again.");
+        }
+
+        // After the session checks, so a plain GET shows why a socket would be refused.
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "not-a-websocket", "A WebSocket upgrade is expected",
+                "Open this URL with a WebSocket (new WebSocket(url)); it carries the Realtime events of a live conversation.");
         }
 
         if (!connections.TryOpen(id))

@@ -62,16 +62,36 @@ public sealed partial class ConversationRelay
     /// <summary>Relays until the conversation or the connection ends; returns why, and whether the conversation is over.</summary>
     public async Task<RelayEnd> RunAsync(CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var clientPump = PumpClientAsync(stop.Token);
-        var serverPump = PumpServerAsync(stop.Token);
-        var clock = WatchClockAsync(stop.Token);
+        // The browser's receive is never cancelled (that would abort its socket before it hears why): it ends when the
+        // browser answers our close, or when the request is aborted.
+        using var stopServer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var clientPump = PumpClientAsync(cancellationToken);
+        var serverPump = PumpServerAsync(stopServer.Token);
+        var clock = WatchClockAsync(stopServer.Token);
         var first = await Task.WhenAny(clientPump, serverPump, clock);
-        var end = await first;
-        await stop.CancelAsync();
-        await Task.WhenAll(Quietly(clientPump), Quietly(serverPump), Quietly(clock));
+        RelayEnd end;
+        try
+        {
+            end = await first;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            end = RelayEnd.ServerStopping();
+        }
+        catch (Exception exception) when (first == serverPump)
+        {
+            end = RelayEnd.UpstreamLost($"The OpenAI Realtime connection was lost: {exception.Message}");
+        }
+        catch (Exception exception) when (first == clientPump)
+        {
+            end = RelayEnd.BrowserLeft($"The browser's connection failed: {exception.Message}");
+        }
 
-        // Whatever was captured is stored before either side hears the end.
+        await CloseUpstreamAsync();
+        await stopServer.CancelAsync();
+        await Task.WhenAll(Quietly(serverPump), Quietly(clock));
+
+        // Whatever was captured is stored before the browser hears the end.
         await _recorder.FlushAsync();
         if (end.Reason is { } reason && end.ClosesConversation)
         {
@@ -79,7 +99,13 @@ public sealed partial class ConversationRelay
         }
 
         await CloseBrowserAsync(end.CloseStatus, end.Description);
-        await CloseUpstreamAsync();
+        var browserDone = Quietly(clientPump);
+        if (await Task.WhenAny(browserDone, Task.Delay(TimeSpan.FromSeconds(5), _time)) != browserDone)
+        {
+            _browser.Abort();
+        }
+
+        await browserDone;
         _rate.Dispose();
         return end;
     }
@@ -179,6 +205,14 @@ public sealed partial class ConversationRelay
             await foreach (var update in _upstream.ReceiveUpdatesAsync(new RequestOptions { CancellationToken = cancellationToken }))
             {
                 var frame = update.GetRawResponse().Content.ToMemory();
+                var type = FrameHeader.Read(frame.Span).Type;
+                if (type is null)
+                {
+                    // Not an event (the SDK surfaces a dropped connection's remains this way): nothing to relay.
+                    LogNotAnEvent(_logger, _conversation.SessionId, frame.Length);
+                    continue;
+                }
+
                 await _toBrowser.WaitAsync(cancellationToken);
                 try
                 {
@@ -187,12 +221,6 @@ public sealed partial class ConversationRelay
                 finally
                 {
                     _toBrowser.Release();
-                }
-
-                var type = FrameHeader.Read(frame.Span).Type;
-                if (type is null)
-                {
-                    continue;
                 }
 
                 if (type is "input_audio_buffer.speech_started" or "response.created")
@@ -209,7 +237,7 @@ public sealed partial class ConversationRelay
         {
             throw;
         }
-        catch (Exception exception) when (exception is WebSocketException or IOException or InvalidOperationException or System.ClientModel.ClientResultException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             // A browser send that failed is the browser's end, not the upstream's.
             if (_browser.State != WebSocketState.Open && _browser.State != WebSocketState.CloseSent)
@@ -340,11 +368,14 @@ public sealed partial class ConversationRelay
         {
             await pump;
         }
-        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or IOException)
+        catch (Exception)
         {
             // The relay is ending; the first side to end said why.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {SessionId}: the upstream sent {Bytes} bytes that are not an event; not relayed")]
+    private static partial void LogNotAnEvent(ILogger logger, Guid sessionId, int bytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {SessionId}: refused a client event of type {Type} ({Code})")]
     private static partial void LogRefused(ILogger logger, Guid sessionId, string type, string code);
@@ -363,4 +394,7 @@ public sealed record RelayEnd(string? Reason, bool ClosesConversation, WebSocket
     public static RelayEnd UpstreamLost(string description) => new(null, false, WebSocketCloseStatus.InternalServerError, description);
 
     public static RelayEnd Policy(string description) => new(null, false, WebSocketCloseStatus.PolicyViolation, description);
+
+    /// <summary>The Api is shutting down: the browser may reconnect to another instance.</summary>
+    public static RelayEnd ServerStopping() => new(null, false, WebSocketCloseStatus.EndpointUnavailable, "The server is restarting; reconnect.");
 }

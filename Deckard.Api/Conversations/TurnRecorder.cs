@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -49,9 +50,9 @@ public sealed partial class TurnRecorder : IAsyncDisposable
         switch (type)
         {
             case "response.output_audio.delta":
-                if (_current is { } reply && ReadString(frame, "delta"u8, out var start, out var length))
+                if (_current is { } reply)
                 {
-                    reply.AppendBase64(frame.Slice(start, length), _time.GetTimestamp());
+                    AppendDelta(reply, frame);
                 }
 
                 break;
@@ -172,6 +173,12 @@ public sealed partial class TurnRecorder : IAsyncDisposable
         {
             // Until the browser could have played it all, a barge-in may still cut it.
             var heardInFull = reply.Duration + _options.PlaybackGrace - _time.GetElapsedTime(firstAudio);
+            if (reply.Status == "cancelled" && heardInFull < _options.PlaybackGrace)
+            {
+                // Cut short (the person spoke over it): the browser's truncate is on its way.
+                heardInFull = _options.PlaybackGrace;
+            }
+
             if (heardInFull > TimeSpan.Zero)
             {
                 await Task.WhenAny(reply.Truncated.Task, _closing.Task, Task.Delay(heardInFull, _time));
@@ -219,31 +226,46 @@ public sealed partial class TurnRecorder : IAsyncDisposable
         return pending.Task.IsCompleted ? pending.Task.Result : null;
     }
 
-    /// <summary>Finds a top-level string property's raw bytes (base64 never needs unescaping; an escaped one is skipped).</summary>
-    private static bool ReadString(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> name, out int start, out int length)
+    /// <summary>
+    /// Decodes the <c>delta</c> straight from the frame's bytes (unescaped first when the sender escaped <c>+</c> or
+    /// <c>/</c>, as System.Text.Json does), with no string in between.
+    /// </summary>
+    private void AppendDelta(ReplyRecording reply, ReadOnlySpan<byte> frame)
     {
-        start = length = 0;
         var reader = new Utf8JsonReader(frame);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            return false;
+            return;
         }
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var match = reader.ValueTextEquals(name);
+            var isDelta = reader.ValueTextEquals("delta"u8);
             reader.Read();
-            if (match && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+            if (isDelta && reader.TokenType == JsonTokenType.String)
             {
-                start = (int)reader.TokenStartIndex + 1;
-                length = reader.ValueSpan.Length;
-                return true;
+                if (!reader.ValueIsEscaped)
+                {
+                    reply.AppendBase64(reader.ValueSpan, _time.GetTimestamp());
+                    return;
+                }
+
+                var unescaped = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+                try
+                {
+                    var length = reader.CopyString(unescaped);
+                    reply.AppendBase64(unescaped.AsSpan(0, length), _time.GetTimestamp());
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(unescaped);
+                }
+
+                return;
             }
 
             reader.Skip();
         }
-
-        return false;
     }
 
     private static T? ReadDocument<T>(ReadOnlySpan<byte> frame, Func<JsonDocument, T> read)

@@ -32,4 +32,13 @@ public static class TestAudio
         return await File.ReadAllBytesAsync(padded);
     }
 
+    /// <summary>Speech as the Realtime API takes it: raw PCM16, 24 kHz, mono.</summary>
+    public static async Task<byte[]> SpeechPcm24kAsync(string text)
+    {
+        var wav = Path.Combine(Folder, $"{Guid.NewGuid():N}.wav");
+        var pcm = Path.ChangeExtension(wav, ".pcm");
+        await ExternalTool.RunAsync("espeak-ng", "-w", wav, text);
+        await ExternalTool.RunAsync("ffmpeg", "-v", "error", "-y", "-i", wav, "-ar", "24000", "-ac", "1", "-f", "s16le", pcm);
+        return await File.ReadAllBytesAsync(pcm);
+    }
 }
