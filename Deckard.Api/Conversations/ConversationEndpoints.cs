@@ -73,10 +73,6 @@ public static partial class ConversationEndpoints
             await using var recorder = new TurnRecorder(conversation, store, options, time, logger);
             var relay = new ConversationRelay(socket, session, conversation, store, policy, recorder, options, time, logger);
             var end = await relay.RunAsync(context.RequestAborted);
-            if (end.ClosesConversation)
-            {
-                await store.EndAsync(conversation, end.Reason!, CancellationToken.None);
-            }
 
             LogDisconnected(logger, id, end.Reason ?? "connection closed", recorder.StoredTurns, (int)end.CloseStatus);
             return TypedResults.Empty;

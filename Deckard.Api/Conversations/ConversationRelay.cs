@@ -91,10 +91,11 @@ public sealed partial class ConversationRelay
         await stopServer.CancelAsync();
         await Task.WhenAll(Quietly(serverPump), Quietly(clock));
 
-        // Whatever was captured is stored before the browser hears the end.
+        // Whatever was captured is stored, and the conversation ended, before the browser hears the end.
         await _recorder.FlushAsync();
         if (end.Reason is { } reason && end.ClosesConversation)
         {
+            await _store.EndAsync(_conversation, reason, CancellationToken.None);
             await SendEndedAsync(reason);
         }
 
@@ -223,10 +224,8 @@ public sealed partial class ConversationRelay
                     _toBrowser.Release();
                 }
 
-                if (type is "input_audio_buffer.speech_started" or "response.created")
-                {
-                    Touch();
-                }
+                // The upstream speaks only when something happens (speech detected, a reply streaming): never idle then.
+                Touch();
 
                 _recorder.Observe(type, frame.Span);
             }

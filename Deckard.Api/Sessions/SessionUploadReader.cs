@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using Deckard.Core.Artifacts;
+using Deckard.Core.Conversations;
 using Deckard.Core.Media;
 using Deckard.Core.OpenAI;
-using Deckard.Core.Conversations;
 using Deckard.Core.Sessions;
 using Deckard.Core.Storage;
 using Deckard.Core.Telemetry;

@@ -38,7 +38,9 @@ public sealed partial class StepRunner
         // Every log line of this run carries the session and the step as scope fields (never the prompt or transcript).
         using var logScope = _logger.BeginScope(new Dictionary<string, object>
         {
-            ["SessionId"] = message.SessionId, ["Step"] = message.Step, ["StepInstance"] = message.Instance,
+            ["SessionId"] = message.SessionId,
+            ["Step"] = message.Step,
+            ["StepInstance"] = message.Instance,
         });
         var started = Stopwatch.GetTimestamp();
         var claim = await _store.ClaimAsync(message.SessionId, message.Step, message.Instance, cancellationToken);

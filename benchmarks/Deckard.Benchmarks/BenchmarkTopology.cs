@@ -24,7 +24,8 @@ internal sealed class BenchmarkTopology : IAsyncDisposable
 
     public DistributedApplication App { get; }
 
-    public static async Task<BenchmarkTopology> StartAsync(IReadOnlyDictionary<string, string> settings)
+    /// <summary>Starts it with the AppHost's <paramref name="settings"/>, and <paramref name="apiEnvironment"/> set on the api alone.</summary>
+    public static async Task<BenchmarkTopology> StartAsync(IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? apiEnvironment = null)
     {
         var state = Directory.CreateTempSubdirectory("deckard-bench-").FullName;
         File.SetUnixFileMode(state, (UnixFileMode)0b111_101_101);
@@ -37,6 +38,12 @@ internal sealed class BenchmarkTopology : IAsyncDisposable
         foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
         {
             builder.CreateResourceBuilder(project).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        }
+
+        var api = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(project => project.Name == "api"));
+        foreach (var (name, value) in apiEnvironment ?? new Dictionary<string, string>())
+        {
+            api.WithEnvironment(name, value);
         }
 
         var app = await builder.BuildAsync();

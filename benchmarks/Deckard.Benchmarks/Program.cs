@@ -20,6 +20,9 @@ internal static class BenchmarkCommand
             case "lipsync":
                 await LipsyncBenchmark.RunAsync(Option(args, "--sessions", 10), OptionDouble(args, "--time-scale", 0.01));
                 break;
+            case "realtime":
+                await RealtimeBenchmark.RunAsync(Option(args, "--round-trips", 2000), Option(args, "--conversations", 200));
+                break;
             default:
                 Console.WriteLine("""
                     Deckard benchmarks (build in Release first; each prints figures beside a baseline measured in the same run):
@@ -28,6 +31,9 @@ internal static class BenchmarkCommand
                       flows [--sessions N]         avatar and search flows: orchestration overhead beside the stand-ins' own call times
                       lipsync [--sessions N] [--time-scale S]
                                                    lip-sync step overhead for a 10 s clip beside the pod's job time, HTTP requests per job
+                      realtime [--round-trips N] [--conversations N]
+                                                   Realtime proxy: added latency per relayed frame beside the stand-in direct, Api memory
+                                                   per open conversation, concurrent conversations (1 to N) before it adds 5 ms
                     """);
                 break;
         }

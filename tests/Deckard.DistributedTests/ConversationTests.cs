@@ -125,7 +125,10 @@ public sealed class ConversationTests : IAsyncLifetime
         await client.WaitForAsync("input_audio_buffer.speech_started");
         await client.SendAsync(new JsonObject
         {
-            ["type"] = "conversation.item.truncate", ["item_id"] = itemId, ["content_index"] = 0, ["audio_end_ms"] = 1200,
+            ["type"] = "conversation.item.truncate",
+            ["item_id"] = itemId,
+            ["content_index"] = 0,
+            ["audio_end_ms"] = 1200,
         });
         var truncated = await client.WaitForAsync("conversation.item.truncated");
         Assert.Equal(1200, truncated.GetProperty("audio_end_ms").GetInt32());

@@ -15,6 +15,8 @@ namespace Deckard.DistributedTests.Infrastructure;
 public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
     public const int MaxAttempts = 3;
+    public const int ConversationIdleSeconds = 6;
+    public const int ConversationMaxSeconds = 30;
 
     public TestLogs Logs { get; } = new(diagnostics);
 
@@ -47,7 +49,12 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
                         .WithEnvironment("Queue__RelaySweepInterval", "00:00:00.200");
                 }
 
-                Project(builder, "api").WithEnvironment("Uploads__MaxAudioDuration", "00:00:20");
+                // Conversations idle out after 6 s and last at most 30 s, so their ends are tested in seconds.
+                Project(builder, "api")
+                    .WithEnvironment("Uploads__MaxAudioDuration", "00:00:20")
+                    .WithEnvironment("Conversation__IdleTimeout", TimeSpan.FromSeconds(ConversationIdleSeconds).ToString("c", CultureInfo.InvariantCulture))
+                    .WithEnvironment("Conversation__MaxDuration", TimeSpan.FromSeconds(ConversationMaxSeconds).ToString("c", CultureInfo.InvariantCulture))
+                    .WithEnvironment("Conversation__Heartbeat", "00:00:01");
                 // The workers' StableAvatar client at the stand-in's pace: a silent stream is dead after 2 s, safe retries
                 // come quickly, and the circuit stays closed across tests that fail renders on purpose.
                 Project(builder, "workers")

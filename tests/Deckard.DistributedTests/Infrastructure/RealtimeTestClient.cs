@@ -121,6 +121,9 @@ public sealed class RealtimeTestClient : IAsyncDisposable
     /// <summary>Waits until the server closes the socket; true when it did within the deadline.</summary>
     public async Task<bool> WaitForCloseAsync(TimeSpan deadline) => await Task.WhenAny(_reader, Task.Delay(deadline)) == _reader;
 
+    /// <summary>Drops the connection without a close handshake, as a browser tab that crashed or lost its network.</summary>
+    public void Abort() => _socket.Abort();
+
     public async Task HangUpAsync()
     {
         await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);

@@ -61,8 +61,24 @@ public sealed class FlowTableTests
         Assert.Equal(StepNames.Lipsync, Names(new FlowFacts(SessionKinds.Prompt, Intent.Search, new SessionOptions { AvatarId = Guid.NewGuid() }, false))[^1]);
 
     [Fact]
-    public void The_conversation_intent_ends_once_routed_until_the_realtime_flow_exists() =>
-        Assert.Equal([StepNames.Classify], Names(new FlowFacts(SessionKinds.Prompt, Intent.Conversation, NoOptions, true)));
+    public void The_conversation_intent_queues_nothing_after_routing_and_goes_live()
+    {
+        var typed = new FlowFacts(SessionKinds.Prompt, Intent.Conversation, NoOptions, true);
+        var spoken = typed with { Kind = SessionKinds.Voice };
+
+        Assert.Equal([StepNames.Classify], Names(typed));
+        Assert.True(Core.Steps.Flows.GoesLive(StepNames.Classify, typed));
+        Assert.True(Core.Steps.Flows.GoesLive(StepNames.Classify, spoken));
+        Assert.False(Core.Steps.Flows.GoesLive(StepNames.Transcribe, spoken));
+    }
+
+    [Fact]
+    public void No_other_intent_and_no_unrouted_session_goes_live()
+    {
+        Assert.False(Core.Steps.Flows.GoesLive(StepNames.Portrait, new FlowFacts(SessionKinds.Prompt, Intent.Avatar, NoOptions, false)));
+        Assert.False(Core.Steps.Flows.GoesLive(StepNames.Speech, new FlowFacts(SessionKinds.Prompt, Intent.Search, NoOptions, false)));
+        Assert.False(Core.Steps.Flows.GoesLive(StepNames.Lipsync, new FlowFacts(SessionKinds.Lipsync, null, NoOptions, false)));
+    }
 
     [Fact]
     public void The_step_after_classify_comes_from_the_intent_and_the_last_step_has_none()
