@@ -12,8 +12,9 @@ namespace Deckard.Benchmarks;
 /// accepted → intent.classified latency, sustained sessions per second with 1 and 2 Workers replicas, SSE delivery
 /// latency (event stored → client has it), and the Api's memory per 1,000 open SSE connections; beside the floors
 /// measured in the same run (a raw Redis XADD→XREADGROUP round trip, a raw PostgreSQL insert). Its prompts are
-/// conversation openers, a flow with no steps after <c>classify</c> yet, so every figure is the routing pipeline's
-/// own; the <c>flows</c> benchmark measures the avatar and search flows.
+/// conversation openers, a flow that queues no step after <c>classify</c> (the session goes live and waits for a
+/// browser), so every figure is the routing pipeline's own; the <c>flows</c> benchmark measures the avatar and search
+/// flows, and <c>realtime</c> the conversation proxy.
 /// </summary>
 internal static class PipelineBenchmark
 {

@@ -26,7 +26,7 @@ internal static class SessionApi
     }
 
     /// <summary>
-    /// Reads the stream to its end, stamping when it opened (the Api subscribes before it sends the headers) and each
+    /// Reads the stream to its end (or to <c>conversation.ready</c>), stamping when it opened (the Api subscribes before it sends the headers) and each
     /// event on arrival; the stored events (times and data) are read afterwards as JSON.
     /// </summary>
     public static async Task<(DateTimeOffset ConnectedAt, List<ObservedEvent> Events)> FollowAsync(HttpClient api, Guid id)
@@ -40,15 +40,25 @@ internal static class SessionApi
             connectedAt = DateTimeOffset.UtcNow;
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
             long eventId = 0;
+            var type = "";
             while (await reader.ReadLineAsync() is { } line)
             {
                 if (line.StartsWith("id: ", StringComparison.Ordinal))
                 {
                     eventId = long.Parse(line[4..], CultureInfo.InvariantCulture);
                 }
+                else if (line.StartsWith("event: ", StringComparison.Ordinal))
+                {
+                    type = line[7..];
+                }
                 else if (line.StartsWith("data: ", StringComparison.Ordinal))
                 {
                     arrivals.Add((eventId, DateTimeOffset.UtcNow));
+                    // A conversation's stream stays open while it is live: its pipeline part ends when it goes live.
+                    if (type == "conversation.ready")
+                    {
+                        break;
+                    }
                 }
             }
         }

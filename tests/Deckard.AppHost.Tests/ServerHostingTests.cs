@@ -83,6 +83,10 @@ public sealed class ServerHostingTests
         var workers = await model.Resource<ProjectResource>("workers").PublishedEnvironmentAsync();
         Assert.Equal("{openai.connectionString}", workers["ConnectionStrings__openai"]);
         Assert.Equal("{stableavatar.connectionString}", workers["ConnectionStrings__stableavatar"]);
+        // The api proxies live conversations to OpenAI's Realtime API; only the workers render.
+        var api = await model.Resource<ProjectResource>("api").PublishedEnvironmentAsync();
+        Assert.Equal("{openai.connectionString}", api["ConnectionStrings__openai"]);
+        Assert.False(api.ContainsKey("ConnectionStrings__stableavatar"));
     }
 
     [Fact]
