@@ -67,6 +67,9 @@ public static partial class ConversationEndpoints
             }
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+            using var tracked = Core.Telemetry.DeckardMetrics.TrackConversation();
+            // Each reply's render continues the conversation's trace.
+            conversation = conversation! with { TraceParent = System.Diagnostics.Activity.Current?.Id };
             var voice = upstream.VoiceFor(conversation!);
             await store.AnnounceConnectedAsync(conversation!, voice, cancellationToken);
             LogConnected(logger, id, conversation!.NextTurn);

@@ -115,6 +115,7 @@ public sealed partial class ConversationRelay
     private async Task<RelayEnd> PumpClientAsync(CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(_options.MaxFrameBytes, 64 * 1024));
+        var sendOptions = new RequestOptions { CancellationToken = cancellationToken };
         try
         {
             while (true)
@@ -180,7 +181,7 @@ public sealed partial class ConversationRelay
                 await _toUpstream.WaitAsync(cancellationToken);
                 try
                 {
-                    await _upstream.SendCommandAsync(new BinaryData(frame), new RequestOptions { CancellationToken = cancellationToken });
+                    await _upstream.SendCommandAsync(new BinaryData(frame), sendOptions);
                 }
                 finally
                 {

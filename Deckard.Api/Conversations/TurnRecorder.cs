@@ -199,6 +199,7 @@ public sealed partial class TurnRecorder : IAsyncDisposable
         if (await _store.AddTurnAsync(_conversation, turn, render, CancellationToken.None))
         {
             LogTurnStored(_logger, _conversation.SessionId, turn.Number, turn.AudioMs, turn.Interrupted, render, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Core.Telemetry.DeckardMetrics.RecordTurn(TimeSpan.FromMilliseconds(turn.AudioMs), turn.Interrupted);
             _nextTurn++;
             StoredTurns++;
         }

@@ -71,6 +71,15 @@ public static class DeckardMetrics
     private static readonly UpDownCounter<long> OpenEventStreams = Meter.CreateUpDownCounter<long>(
         "deckard.sse.streams", "{stream}", "Server-Sent Event streams open on this Api instance.");
 
+    private static readonly UpDownCounter<long> OpenConversations = Meter.CreateUpDownCounter<long>(
+        "deckard.conversations.open", "{conversation}", "Live conversations with a browser socket open on this Api instance.");
+
+    private static readonly Counter<long> ConversationTurns = Meter.CreateCounter<long>(
+        "deckard.conversation.turns", "{turn}", "Assistant replies captured and stored, by whether the person spoke over them.");
+
+    private static readonly Histogram<double> ReplyAudio = Meter.CreateHistogram<double>(
+        "deckard.conversation.reply.duration", "s", "Seconds of assistant audio captured per reply (after a barge-in, what was heard).");
+
     public static void RecordStep(string step, string outcome, TimeSpan elapsed) =>
         StepDuration.Record(elapsed.TotalSeconds, new("deckard.step", step), new("deckard.step.outcome", outcome));
 
@@ -112,6 +121,19 @@ public static class DeckardMetrics
         return new EventStreamScope();
     }
 
+    /// <summary>Counts a conversation's open socket until the returned value is disposed.</summary>
+    public static IDisposable TrackConversation()
+    {
+        OpenConversations.Add(1);
+        return new ConversationScope();
+    }
+
+    public static void RecordTurn(TimeSpan audio, bool interrupted)
+    {
+        ConversationTurns.Add(1, new KeyValuePair<string, object?>("deckard.turn.interrupted", interrupted));
+        ReplyAudio.Record(audio.TotalSeconds);
+    }
+
     /// <summary>Where the <c>deckard.stream.*</c> gauges read from: a sampler's last reading, so an export never waits on Redis.</summary>
     public static void ObserveQueue(Func<QueueReading?> latest) => _queueReading = latest;
 
@@ -135,6 +157,19 @@ public static class DeckardMetrics
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
                 OpenEventStreams.Add(-1);
+            }
+        }
+    }
+
+    private sealed class ConversationScope : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                OpenConversations.Add(-1);
             }
         }
     }

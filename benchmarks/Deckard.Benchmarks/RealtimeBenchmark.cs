@@ -12,7 +12,8 @@ namespace Deckard.Benchmarks;
 /// </summary>
 internal static class RealtimeBenchmark
 {
-    private const int Warmup = 200;
+    // Long enough for tiered JIT to settle on both sides (its tier-1 code arrives after a few thousand frames).
+    private const int Warmup = 2000;
     private const int BlockSize = 100;
     private const double FrameTargetMs = 1;
     private const double MemoryTargetMiB = 2;
@@ -174,6 +175,9 @@ internal static class RealtimeBenchmark
             await direct.RoundTripAsync(cancellationToken);
             await proxied.RoundTripAsync(cancellationToken);
         }
+
+        // The conversations just created were routed by the workers: let that work drain before measuring.
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
 
         var directTimes = new List<double>(roundTrips);
         var proxiedTimes = new List<double>(roundTrips);

@@ -98,6 +98,20 @@ public sealed class DeckardMetricsTests : IDisposable
         Assert.Equal([1.0, -1.0], _measurements.Where(m => m.Instrument == "deckard.sse.streams").Select(m => m.Value));
     }
 
+    [Fact]
+    public void A_conversation_socket_is_counted_until_it_closes_and_each_turn_records_its_audio_and_barge_in()
+    {
+        var conversation = DeckardMetrics.TrackConversation();
+        DeckardMetrics.RecordTurn(TimeSpan.FromMilliseconds(1200), interrupted: true);
+        conversation.Dispose();
+        conversation.Dispose();
+
+        Assert.Equal([1.0, -1.0], _measurements.Where(m => m.Instrument == "deckard.conversations.open").Select(m => m.Value));
+        var turn = Assert.Single(_measurements, m => m.Instrument == "deckard.conversation.turns");
+        Assert.Equal(true, turn.Tags["deckard.turn.interrupted"]);
+        Assert.Equal(1.2, Assert.Single(_measurements, m => m.Instrument == "deckard.conversation.reply.duration").Value, 3);
+    }
+
     private void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         where T : struct
     {
