@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.ClientModel.Primitives;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.RateLimiting;
@@ -11,7 +10,9 @@ namespace Deckard.Api.Conversations;
 
 /// <summary>
 /// One browser socket relayed to one upstream Realtime session. Client events go up and server events come down as
-/// the frames they arrived in; the proxy reads only their type (and a few fields of the events it captures). It ends
+/// the frames they arrived in, over the socket the SDK opened and authenticated (its <c>SendCommandAsync</c> and
+/// <c>ReceiveUpdatesAsync</c> wrap each message in objects the relay does not need); the proxy reads only their
+/// type (and a few fields of the events it captures). It ends
 /// on a hang-up (the browser closes normally), the idle timeout, the maximum duration, a policy violation, or either
 /// side dropping, and always closes the other side.
 /// </summary>
@@ -115,7 +116,6 @@ public sealed partial class ConversationRelay
     private async Task<RelayEnd> PumpClientAsync(CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(_options.MaxFrameBytes, 64 * 1024));
-        var sendOptions = new RequestOptions { CancellationToken = cancellationToken };
         try
         {
             while (true)
@@ -181,7 +181,7 @@ public sealed partial class ConversationRelay
                 await _toUpstream.WaitAsync(cancellationToken);
                 try
                 {
-                    await _upstream.SendCommandAsync(new BinaryData(frame), sendOptions);
+                    await _upstream.WebSocket.SendAsync(frame, WebSocketMessageType.Text, true, cancellationToken);
                 }
                 finally
                 {
@@ -199,18 +199,45 @@ public sealed partial class ConversationRelay
         }
     }
 
-    /// <summary>Upstream → browser: each server event forwarded first, then shown to the recorder.</summary>
+    /// <summary>
+    /// Upstream → browser: each server event forwarded as it arrived, then shown to the recorder. It reads the SDK
+    /// session's own socket (the SDK opened and authenticated it) into one reused buffer: the SDK's
+    /// <c>ReceiveUpdatesAsync</c> wraps every message in a response object first.
+    /// </summary>
     private async Task<RelayEnd> PumpServerAsync(CancellationToken cancellationToken)
     {
+        var socket = _upstream.WebSocket;
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
-            await foreach (var update in _upstream.ReceiveUpdatesAsync(new RequestOptions { CancellationToken = cancellationToken }))
+            while (true)
             {
-                var frame = update.GetRawResponse().Content.ToMemory();
+                var length = 0;
+                ValueWebSocketReceiveResult received;
+                do
+                {
+                    if (length == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    received = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+                    length += received.Count;
+                }
+                while (!received.EndOfMessage && received.MessageType != WebSocketMessageType.Close);
+
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    return RelayEnd.UpstreamLost($"OpenAI closed the Realtime session ({socket.CloseStatus}: {socket.CloseStatusDescription}).");
+                }
+
+                var frame = buffer.AsMemory(0, length);
                 var type = FrameHeader.Read(frame.Span).Type;
                 if (type is null)
                 {
-                    // Not an event (the SDK surfaces a dropped connection's remains this way): nothing to relay.
                     LogNotAnEvent(_logger, _conversation.SessionId, frame.Length);
                     continue;
                 }
@@ -227,11 +254,8 @@ public sealed partial class ConversationRelay
 
                 // The upstream speaks only when something happens (speech detected, a reply streaming): never idle then.
                 Touch();
-
                 _recorder.Observe(type, frame.Span);
             }
-
-            return RelayEnd.UpstreamLost("The OpenAI Realtime session closed.");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -246,6 +270,10 @@ public sealed partial class ConversationRelay
             }
 
             return RelayEnd.UpstreamLost($"The OpenAI Realtime connection was lost: {exception.Message}");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
