@@ -118,14 +118,14 @@ public static class DeckardMetrics
     public static IDisposable TrackEventStream()
     {
         OpenEventStreams.Add(1);
-        return new EventStreamScope();
+        return new CountedScope(OpenEventStreams);
     }
 
     /// <summary>Counts a conversation's open socket until the returned value is disposed.</summary>
     public static IDisposable TrackConversation()
     {
         OpenConversations.Add(1);
-        return new ConversationScope();
+        return new CountedScope(OpenConversations);
     }
 
     public static void RecordTurn(TimeSpan audio, bool interrupted)
@@ -148,7 +148,8 @@ public static class DeckardMetrics
         { "gen_ai.token.type", tokenType },
     };
 
-    private sealed class EventStreamScope : IDisposable
+    /// <summary>Takes one back off an up-down counter, once, when disposed.</summary>
+    private sealed class CountedScope(UpDownCounter<long> counter) : IDisposable
     {
         private int _disposed;
 
@@ -156,20 +157,7 @@ public static class DeckardMetrics
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                OpenEventStreams.Add(-1);
-            }
-        }
-    }
-
-    private sealed class ConversationScope : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                OpenConversations.Add(-1);
+                counter.Add(-1);
             }
         }
     }

@@ -14,7 +14,6 @@ namespace Deckard.DistributedTests;
 [Collection(PipelineCollection.Name)]
 public sealed class ConversationLifecycleTests : IAsyncLifetime
 {
-    private const string Options = """{"intent":"conversation","lipsync":false}""";
     private readonly PipelineFixture _pipeline;
 
     public ConversationLifecycleTests(PipelineFixture pipeline, ITestOutputHelper output)
@@ -32,7 +31,7 @@ public sealed class ConversationLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task A_conversation_nobody_speaks_in_ends_idle_with_an_event_then_a_normal_close_and_completes()
     {
-        var sessionId = await StartConversationAsync();
+        var sessionId = await _pipeline.Sessions.StartConversationAsync();
         await using var client = await RealtimeTestClient.ConnectAsync(Api, sessionId);
 
         var ended = await client.WaitForAsync("deckard.conversation.ended", deadline: TimeSpan.FromSeconds(PipelineFixture.ConversationIdleSeconds + 10));
@@ -48,7 +47,7 @@ public sealed class ConversationLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task A_conversation_reaching_its_maximum_duration_is_ended_cleanly_with_an_event()
     {
-        var sessionId = await StartConversationAsync();
+        var sessionId = await _pipeline.Sessions.StartConversationAsync();
         await using var client = await RealtimeTestClient.ConnectAsync(Api, sessionId);
         await client.WaitForAsync("session.updated");
         using var talking = new CancellationTokenSource();
@@ -77,7 +76,7 @@ public sealed class ConversationLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task A_live_conversation_no_browser_ever_joins_is_ended_by_the_idle_sweep()
     {
-        var sessionId = await StartConversationAsync();
+        var sessionId = await _pipeline.Sessions.StartConversationAsync();
 
         var events = await _pipeline.Sessions.WaitForEndAsync(sessionId, TimeSpan.FromSeconds(PipelineFixture.ConversationIdleSeconds + 20));
 
@@ -90,11 +89,11 @@ public sealed class ConversationLifecycleTests : IAsyncLifetime
     {
         await _pipeline.OpenAI.ScriptAsync("realtime-response", new { text = "Hello there." });
         await _pipeline.OpenAI.ScriptAsync("realtime-response", new { text = "Welcome back." });
-        var sessionId = await StartConversationAsync();
+        var sessionId = await _pipeline.Sessions.StartConversationAsync();
         var first = await RealtimeTestClient.ConnectAsync(Api, sessionId);
         await first.SpeakAsync(await TestAudio.SpeechPcm24kAsync("Hello."));
         await first.WaitForAsync("response.done");
-        await WaitForTurnAsync(sessionId, 1);
+        await _pipeline.Sessions.WaitForTurnAsync(sessionId, 1);
 
         first.Abort();
         await first.DisposeAsync();
@@ -115,7 +114,7 @@ public sealed class ConversationLifecycleTests : IAsyncLifetime
         {
             await second.SpeakAsync(await TestAudio.SpeechPcm24kAsync("I am back."));
             await second.WaitForAsync("response.done");
-            await WaitForTurnAsync(sessionId, 2);
+            await _pipeline.Sessions.WaitForTurnAsync(sessionId, 2);
             await second.HangUpAsync();
         }
 
@@ -128,15 +127,5 @@ public sealed class ConversationLifecycleTests : IAsyncLifetime
         Assert.Empty(Directory.GetFiles(Path.GetTempPath(), "deckard-reply-*"));
     }
 
-    private async Task<Guid> StartConversationAsync()
-    {
-        var id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync("Let's talk.", Options));
-        var events = await _pipeline.Sessions.FollowEventsAsync(id, stopAfter: e => e.Type is "conversation.ready" or "session.failed");
-        Assert.Equal("conversation.ready", events[^1].Type);
-        return id;
-    }
 
-    private async Task WaitForTurnAsync(Guid sessionId, int number) =>
-        await _pipeline.Sessions.FollowEventsAsync(sessionId,
-            stopAfter: e => e.Type == "turn.completed" && e.Data.GetProperty("turn").GetInt32() == number, deadline: TimeSpan.FromSeconds(30));
 }

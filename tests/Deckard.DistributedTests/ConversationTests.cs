@@ -16,7 +16,6 @@ namespace Deckard.DistributedTests;
 [Collection(PipelineCollection.Name)]
 public sealed class ConversationTests : IAsyncLifetime
 {
-    private const string Options = """{"intent":"conversation","lipsync":false}""";
     private readonly PipelineFixture _pipeline;
 
     public ConversationTests(PipelineFixture pipeline, ITestOutputHelper output)
@@ -42,7 +41,7 @@ public sealed class ConversationTests : IAsyncLifetime
             await _pipeline.OpenAI.ScriptAsync("realtime-transcription", new { transcript = said });
         }
 
-        var sessionId = await StartConversationAsync("""{"intent":"conversation","lipsync":true}""");
+        var sessionId = await _pipeline.Sessions.StartConversationAsync("""{"intent":"conversation","lipsync":true}""");
         var relayedMs = new List<int>();
         await using (var client = await RealtimeTestClient.ConnectAsync(Api, sessionId))
         {
@@ -107,7 +106,7 @@ public sealed class ConversationTests : IAsyncLifetime
         {
             text = "Once upon a time there was a lighthouse keeper who counted every wave that broke against the rocks below.",
         });
-        var sessionId = await StartConversationAsync(Options);
+        var sessionId = await _pipeline.Sessions.StartConversationAsync();
         await using var client = await RealtimeTestClient.ConnectAsync(Api, sessionId);
         await client.SpeakAsync(await TestAudio.SpeechPcm24kAsync("Tell me a story."));
         var created = await client.WaitForAsync("response.created");
@@ -134,7 +133,7 @@ public sealed class ConversationTests : IAsyncLifetime
         Assert.Equal(1200, truncated.GetProperty("audio_end_ms").GetInt32());
         await interrupting;
 
-        var turn = await WaitForTurnAsync(sessionId, 1);
+        var turn = await _pipeline.Sessions.WaitForTurnAsync(sessionId, 1);
         Assert.True(turn.GetProperty("interrupted").GetBoolean());
         Assert.InRange(turn.GetProperty("audio").GetProperty("durationMs").GetInt32(), 1150, 1250);
         var session = await _pipeline.Sessions.GetAsync(sessionId);
@@ -153,7 +152,7 @@ public sealed class ConversationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Contains("not-a-conversation", body, StringComparison.Ordinal);
 
-        var finished = await StartConversationAsync(Options);
+        var finished = await _pipeline.Sessions.StartConversationAsync();
         await using (var client = await RealtimeTestClient.ConnectAsync(Api, finished))
         {
             await client.WaitForAsync("session.updated");
@@ -172,7 +171,7 @@ public sealed class ConversationTests : IAsyncLifetime
     [Fact]
     public async Task Disallowed_events_and_session_updates_get_an_error_event_and_the_socket_stays_open()
     {
-        var sessionId = await StartConversationAsync(Options);
+        var sessionId = await _pipeline.Sessions.StartConversationAsync();
         await using var client = await RealtimeTestClient.ConnectAsync(Api, sessionId);
         await client.WaitForAsync("session.updated");
 
@@ -214,7 +213,7 @@ public sealed class ConversationTests : IAsyncLifetime
     [Fact]
     public async Task An_oversized_frame_closes_the_socket_with_a_policy_violation()
     {
-        var sessionId = await StartConversationAsync(Options);
+        var sessionId = await _pipeline.Sessions.StartConversationAsync();
         await using var client = await RealtimeTestClient.ConnectAsync(Api, sessionId);
         await client.WaitForAsync("session.updated");
         var huge = new JsonObject { ["type"] = "input_audio_buffer.append", ["audio"] = Convert.ToBase64String(new byte[400_000]) };
@@ -233,7 +232,7 @@ public sealed class ConversationTests : IAsyncLifetime
             text = "The tide comes in twice a day because the moon pulls the oceans toward it as the earth turns beneath.",
         });
         await _pipeline.OpenAI.ScriptAsync("realtime", new { break_after_events = 30 });
-        var sessionId = await StartConversationAsync(Options);
+        var sessionId = await _pipeline.Sessions.StartConversationAsync();
         await using var client = await RealtimeTestClient.ConnectAsync(Api, sessionId);
         await client.SpeakAsync(await TestAudio.SpeechPcm24kAsync("Why are there tides?"));
         Assert.True(await client.WaitForCloseAsync(TimeSpan.FromSeconds(30)));
@@ -243,7 +242,7 @@ public sealed class ConversationTests : IAsyncLifetime
             .Sum(e => Convert.FromBase64String(e.GetProperty("delta").GetString()!).Length) / 48;
         Assert.True(relayed > 0, "some audio was relayed before the drop");
 
-        var turn = await WaitForTurnAsync(sessionId, 1);
+        var turn = await _pipeline.Sessions.WaitForTurnAsync(sessionId, 1);
         Assert.False(turn.GetProperty("complete").GetBoolean());
         Assert.InRange(turn.GetProperty("audio").GetProperty("durationMs").GetInt32(), relayed - 50, relayed + 50);
         var session = await _pipeline.Sessions.GetAsync(sessionId);
@@ -251,20 +250,7 @@ public sealed class ConversationTests : IAsyncLifetime
         Assert.False(Assert.Single(session.GetProperty("turns").EnumerateArray()).GetProperty("complete").GetBoolean());
     }
 
-    private async Task<Guid> StartConversationAsync(string options)
-    {
-        var id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync("Let's talk about the sea.", options));
-        var events = await _pipeline.Sessions.FollowEventsAsync(id, stopAfter: e => e.Type is "conversation.ready" or "session.failed");
-        Assert.Equal("conversation.ready", events[^1].Type);
-        return id;
-    }
 
-    private async Task<JsonElement> WaitForTurnAsync(Guid sessionId, int number)
-    {
-        var events = await _pipeline.Sessions.FollowEventsAsync(sessionId,
-            stopAfter: e => e.Type == "turn.completed" && e.Data.GetProperty("turn").GetInt32() == number, deadline: TimeSpan.FromSeconds(30));
-        return events[^1].Data;
-    }
 
     private static JsonElement Artifact(JsonElement session, string role) =>
         session.GetProperty("artifacts").EnumerateArray().Single(artifact => artifact.GetProperty("role").GetString() == role);

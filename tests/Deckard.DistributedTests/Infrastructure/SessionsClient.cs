@@ -81,6 +81,24 @@ public sealed class SessionsClient(HttpClient api)
         return [.. items.EnumerateArray().Select(item => new ServerSentEvent(item.GetProperty("id").GetInt64(), item.GetProperty("type").GetString()!, item.GetProperty("data").Clone()))];
     }
 
+    /// <summary>A conversation session from a typed prompt, once it is live (its <c>conversation.ready</c> event).</summary>
+    public async Task<Guid> StartConversationAsync(string options = """{"intent":"conversation","lipsync":false}""")
+    {
+        var id = await CreatedIdAsync(await CreateWithPromptAsync("Let's talk about the sea.", options));
+        var events = await FollowEventsAsync(id, stopAfter: e => e.Type is "conversation.ready" or "session.failed");
+        Assert.Equal("conversation.ready", events[^1].Type);
+        return id;
+    }
+
+    /// <summary>The <c>turn.completed</c> event of turn <paramref name="number"/>, once it is stored.</summary>
+    public async Task<JsonElement> WaitForTurnAsync(Guid id, int number)
+    {
+        var events = await FollowEventsAsync(id,
+            stopAfter: e => e.Type == "turn.completed" && e.Data.GetProperty("turn").GetInt32() == number, deadline: TimeSpan.FromSeconds(30));
+        Assert.Equal("turn.completed", events[^1].Type);
+        return events[^1].Data;
+    }
+
     /// <summary>Waits (on the event stream) until the session ends, and returns every event.</summary>
     public Task<List<ServerSentEvent>> WaitForEndAsync(Guid id, TimeSpan? deadline = null) => FollowEventsAsync(id, deadline: deadline);
 
