@@ -54,7 +54,9 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
                     .WithEnvironment("Uploads__MaxAudioDuration", "00:00:20")
                     .WithEnvironment("Conversation__IdleTimeout", TimeSpan.FromSeconds(ConversationIdleSeconds).ToString("c", CultureInfo.InvariantCulture))
                     .WithEnvironment("Conversation__MaxDuration", TimeSpan.FromSeconds(ConversationMaxSeconds).ToString("c", CultureInfo.InvariantCulture))
-                    .WithEnvironment("Conversation__Heartbeat", "00:00:01");
+                    .WithEnvironment("Conversation__Heartbeat", "00:00:01")
+                    // A loaded CI machine may be slow to send the barge-in's truncate; the default is 0.5 s.
+                    .WithEnvironment("Conversation__PlaybackGrace", "00:00:02");
                 // The workers' StableAvatar client at the stand-in's pace: a silent stream is dead after 2 s, safe retries
                 // come quickly, and the circuit stays closed across tests that fail renders on purpose.
                 Project(builder, "workers")
