@@ -74,7 +74,7 @@ public static partial class ConversationEndpoints
             await store.AnnounceConnectedAsync(conversation!, voice, cancellationToken);
             LogConnected(logger, id, conversation!.NextTurn);
             await using var recorder = new TurnRecorder(conversation, store, options, time, logger);
-            var relay = new ConversationRelay(socket, session, conversation, store, policy, recorder, options, time, logger);
+            var relay = new ConversationRelay(socket, session, upstream.Model, conversation, store, policy, recorder, options, time, logger);
             var end = await relay.RunAsync(context.RequestAborted);
 
             LogDisconnected(logger, id, end.Reason ?? "connection closed", recorder.StoredTurns, (int)end.CloseStatus);

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Threading.RateLimiting;
 using Deckard.Core.Conversations;
+using Deckard.Core.Steps;
 using Microsoft.Extensions.Options;
 using OpenAI.Realtime;
 
@@ -33,13 +34,15 @@ public sealed partial class ConversationRelay
     private readonly SemaphoreSlim _toBrowser = new(1, 1);
     private readonly SemaphoreSlim _toUpstream = new(1, 1);
     private readonly TokenBucketRateLimiter _rate;
+    private readonly string _model;
     private long _lastActivity;
     private int _errorEvents;
 
     public ConversationRelay(
-        WebSocket browser, RealtimeSessionClient upstream, LiveConversation conversation, ConversationStore store, ClientEventPolicy policy,
-        TurnRecorder recorder, IOptions<ConversationOptions> options, TimeProvider time, ILogger logger)
+        WebSocket browser, RealtimeSessionClient upstream, string model, LiveConversation conversation, ConversationStore store,
+        ClientEventPolicy policy, TurnRecorder recorder, IOptions<ConversationOptions> options, TimeProvider time, ILogger logger)
     {
+        _model = model;
         _browser = browser;
         _upstream = upstream;
         _conversation = conversation;
@@ -92,8 +95,15 @@ public sealed partial class ConversationRelay
         await stopServer.CancelAsync();
         await Task.WhenAll(Quietly(serverPump), Quietly(clock));
 
-        // Whatever was captured is stored, and the conversation ended, before the browser hears the end.
+        // Whatever was captured (and what it cost) is stored, and the conversation ended, before the browser hears the end.
         await _recorder.FlushAsync();
+        if (_recorder.Tokens.Total > 0)
+        {
+            var (input, output, total) = _recorder.Tokens;
+            await _store.AddUsageAsync(_conversation.SessionId, new ModelUsage(_model, input, output, total), CancellationToken.None);
+            Core.Telemetry.DeckardMetrics.RecordTokens("realtime", new ModelUsage(_model, input, output, total));
+        }
+
         if (end.Reason is { } reason && end.ClosesConversation)
         {
             await _store.EndAsync(_conversation, reason, CancellationToken.None);
@@ -300,7 +310,10 @@ public sealed partial class ConversationRelay
             if (_time.GetElapsedTime(lastTouch, now) >= _options.Heartbeat)
             {
                 lastTouch = now;
-                await _store.TouchAsync(_conversation.SessionId, cancellationToken);
+                if (!await _store.TouchAsync(_conversation.SessionId, cancellationToken))
+                {
+                    return RelayEnd.EndedElsewhere();
+                }
             }
         }
     }
@@ -422,6 +435,9 @@ public sealed record RelayEnd(string? Reason, bool ClosesConversation, WebSocket
     public static RelayEnd UpstreamLost(string description) => new(null, false, WebSocketCloseStatus.InternalServerError, description);
 
     public static RelayEnd Policy(string description) => new(null, false, WebSocketCloseStatus.PolicyViolation, description);
+
+    /// <summary>The session was cancelled (or its conversation ended by another process) while the socket was open.</summary>
+    public static RelayEnd EndedElsewhere() => new(null, false, WebSocketCloseStatus.NormalClosure, "The session is no longer live (cancelled or ended).");
 
     /// <summary>The Api is shutting down: the browser may reconnect to another instance.</summary>
     public static RelayEnd ServerStopping() => new(null, false, WebSocketCloseStatus.EndpointUnavailable, "The server is restarting; reconnect.");

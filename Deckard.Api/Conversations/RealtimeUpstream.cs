@@ -16,12 +16,14 @@ public sealed class RealtimeUpstream(RealtimeClient client, IOptions<OpenAIOptio
     public static IReadOnlySet<string> RealtimeVoices { get; } =
         new HashSet<string>(["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], StringComparer.Ordinal);
 
+    public string Model => openAI.Value.RealtimeModel;
+
     public string VoiceFor(LiveConversation conversation) =>
         conversation.Options.Voice is { } voice && RealtimeVoices.Contains(voice) ? voice : options.Value.DefaultVoice;
 
     public async Task<RealtimeSessionClient> OpenAsync(LiveConversation conversation, CancellationToken cancellationToken)
     {
-        var session = await client.StartConversationSessionAsync(openAI.Value.RealtimeModel, cancellationToken: cancellationToken);
+        var session = await client.StartConversationSessionAsync(Model, cancellationToken: cancellationToken);
         try
         {
             await session.SendCommandAsync(BinaryData.FromString(SessionUpdate(conversation).ToJsonString()),

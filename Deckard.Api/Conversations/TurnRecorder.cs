@@ -44,6 +44,9 @@ public sealed partial class TurnRecorder : IAsyncDisposable
     /// <summary>Replies stored so far.</summary>
     public int StoredTurns { get; private set; }
 
+    /// <summary>Tokens the upstream reported in its <c>response.done</c> events on this connection.</summary>
+    public (int Input, int Output, int Total) Tokens { get; private set; }
+
     /// <summary>Called by the relay for each server event, after it was forwarded to the browser.</summary>
     public void Observe(string type, ReadOnlySpan<byte> frame)
     {
@@ -106,6 +109,10 @@ public sealed partial class TurnRecorder : IAsyncDisposable
 
                 break;
             case "response.done":
+                var usage = ReadDocument(frame, document => document.RootElement.GetProperty("response").GetProperty("usage") is { ValueKind: JsonValueKind.Object } reported
+                    ? (reported.GetProperty("input_tokens").GetInt32(), reported.GetProperty("output_tokens").GetInt32(), reported.GetProperty("total_tokens").GetInt32())
+                    : (0, 0, 0));
+                Tokens = (Tokens.Input + usage.Item1, Tokens.Output + usage.Item2, Tokens.Total + usage.Item3);
                 if (_current is { } done)
                 {
                     done.Status = ReadDocument(frame, document => document.RootElement.GetProperty("response").GetProperty("status").GetString());

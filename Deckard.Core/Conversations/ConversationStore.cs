@@ -95,12 +95,42 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, OutboxPublish
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Marks the conversation as still attended, so the idle sweep leaves it alone.</summary>
-    public async Task TouchAsync(Guid sessionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks the conversation as still attended, so the idle sweep leaves it alone; false when it is no longer live
+    /// (cancelled, or ended by another process).
+    /// </summary>
+    public async Task<bool> TouchAsync(Guid sessionId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("UPDATE sessions SET live_at = @now WHERE id = @session AND status = 'conversing'");
         command.Parameters.AddWithValue("session", sessionId);
         command.Parameters.AddWithValue("now", timeProvider.GetUtcNow());
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>
+    /// Adds a connection's Realtime usage to the session's <c>realtime</c> step (created on the first connection,
+    /// summed over reconnections), which the cost estimate prices.
+    /// </summary>
+    public async Task AddUsageAsync(Guid sessionId, ModelUsage usage, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO steps (session_id, name, instance, state, attempts, model, input_tokens, output_tokens, total_tokens, created_at, started_at, finished_at)
+            VALUES (@session, @step, '', 'completed', 1, @model, @input, @output, @total, @now, @now, @now)
+            ON CONFLICT (session_id, name, instance) DO UPDATE SET
+                attempts = steps.attempts + 1,
+                input_tokens = COALESCE(steps.input_tokens, 0) + excluded.input_tokens,
+                output_tokens = COALESCE(steps.output_tokens, 0) + excluded.output_tokens,
+                total_tokens = COALESCE(steps.total_tokens, 0) + excluded.total_tokens,
+                finished_at = excluded.finished_at
+            """);
+        command.Parameters.AddWithValue("session", sessionId);
+        command.Parameters.AddWithValue("step", StepNames.Realtime);
+        command.Parameters.AddWithValue("model", usage.Model);
+        command.Parameters.AddWithValue("input", usage.InputTokens ?? 0);
+        command.Parameters.AddWithValue("output", usage.OutputTokens ?? 0);
+        command.Parameters.AddWithValue("total", usage.TotalTokens ?? 0);
+        command.Parameters.AddWithValue("now", now);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -18,6 +18,8 @@ public sealed class CostOptions
         ["gpt-5"] = new() { InputPerMillionTokens = 1.25m, OutputPerMillionTokens = 10m, PerCall = 0.01m },
         ["gpt-image-1"] = new() { InputPerMillionTokens = 5m, OutputPerMillionTokens = 40m },
         ["gpt-4o-mini-tts"] = new() { PerCall = 0.015m },
+        // Audio token prices: audio is the bulk of a voice conversation's tokens (its text tokens list at $4 / $16).
+        ["gpt-realtime"] = new() { InputPerMillionTokens = 32m, OutputPerMillionTokens = 64m },
     };
 
     /// <summary>A RunPod GPU second (an RTX 4090 is about $0.69 an hour).</summary>

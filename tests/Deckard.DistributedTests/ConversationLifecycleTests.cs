@@ -74,6 +74,21 @@ public sealed class ConversationLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cancelling_a_live_conversation_closes_its_socket()
+    {
+        var sessionId = await _pipeline.Sessions.StartConversationAsync();
+        await using var client = await RealtimeTestClient.ConnectAsync(Api, sessionId);
+        await client.WaitForAsync("session.updated");
+
+        (await _pipeline.Sessions.Http.PostAsync(new Uri($"/api/sessions/{sessionId}/cancel", UriKind.Relative), null)).EnsureSuccessStatusCode();
+
+        Assert.True(await client.WaitForCloseAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, client.CloseStatus);
+        Assert.Contains("no longer live", client.CloseDescription, StringComparison.Ordinal);
+        Assert.Equal("cancelled", (await _pipeline.Sessions.GetAsync(sessionId)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task A_live_conversation_no_browser_ever_joins_is_ended_by_the_idle_sweep()
     {
         var sessionId = await _pipeline.Sessions.StartConversationAsync();

@@ -90,6 +90,12 @@ public sealed class ConversationTests : IAsyncLifetime
         Assert.All(renders, step => Assert.True(step.GetProperty("state").GetString() == "completed", step.ToString()));
         var progressTurns = events.Where(e => e.Type == "lipsync.progress").Select(e => e.Data.GetProperty("turn").GetInt32()).Distinct().Order();
         Assert.Equal([1, 2], progressTurns);
+        // The conversation's Realtime tokens are one priced step of the session.
+        var realtimeStep = session.GetProperty("steps").EnumerateArray().Single(step => step.GetProperty("name").GetString() == "realtime");
+        Assert.Equal("gpt-realtime", realtimeStep.GetProperty("usage").GetProperty("model").GetString());
+        Assert.True(realtimeStep.GetProperty("usage").GetProperty("outputTokens").GetInt32() > 0);
+        var realtimeCost = session.GetProperty("cost").GetProperty("lines").EnumerateArray().Single(line => line.GetProperty("step").GetString() == "realtime");
+        Assert.True(realtimeCost.GetProperty("usd").GetDecimal() > 0);
         var conversation = session.GetProperty("results").GetProperty("conversation");
         Assert.Equal(2, conversation.GetProperty("turns").GetInt32());
         Assert.Equal(heard[0], conversation.GetProperty("transcript")[0].GetProperty("user").GetString());
