@@ -52,12 +52,13 @@ public static partial class ConversationEndpoints
                 $"Session {id} already has an open realtime socket; close it before opening another.");
         }
 
+        var live = conversation!;
         try
         {
             OpenAI.Realtime.RealtimeSessionClient session;
             try
             {
-                session = await upstream.OpenAsync(conversation!, cancellationToken);
+                session = await upstream.OpenAsync(live, cancellationToken);
             }
             catch (Exception exception) when (exception is WebSocketException or ClientResultException or HttpRequestException)
             {
@@ -66,15 +67,16 @@ public static partial class ConversationEndpoints
                     $"Opening the upstream conversation failed: {exception.Message}");
             }
 
+            // Disposed here too, in case the upgrade fails before the relay owns it (disposing twice is harmless).
+            using var upstreamSession = session;
             using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.FromSeconds(15) });
             using var tracked = Core.Telemetry.DeckardMetrics.TrackConversation();
             // Each reply's render continues the conversation's trace.
-            conversation = conversation! with { TraceParent = System.Diagnostics.Activity.Current?.Id };
-            var voice = upstream.VoiceFor(conversation!);
-            await store.AnnounceConnectedAsync(conversation!, voice, cancellationToken);
-            LogConnected(logger, id, conversation!.NextTurn);
-            await using var recorder = new TurnRecorder(conversation, store, options, time, logger);
-            var relay = new ConversationRelay(socket, session, upstream.Model, conversation, store, policy, recorder, options, time, logger);
+            live = live with { TraceParent = System.Diagnostics.Activity.Current?.Id };
+            await store.AnnounceConnectedAsync(live, upstream.VoiceFor(live), cancellationToken);
+            LogConnected(logger, id, live.NextTurn);
+            await using var recorder = new TurnRecorder(live, store, options, time, logger);
+            var relay = new ConversationRelay(socket, session, upstream.Model, live, store, policy, recorder, options, time, logger);
             var end = await relay.RunAsync(context.RequestAborted);
 
             LogDisconnected(logger, id, end.Reason ?? "connection closed", recorder.StoredTurns, (int)end.CloseStatus);

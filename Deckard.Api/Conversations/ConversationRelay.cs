@@ -310,7 +310,19 @@ public sealed partial class ConversationRelay
             if (_time.GetElapsedTime(lastTouch, now) >= _options.Heartbeat)
             {
                 lastTouch = now;
-                if (!await _store.TouchAsync(_conversation.SessionId, cancellationToken))
+                bool live;
+                try
+                {
+                    live = await _store.TouchAsync(_conversation.SessionId, cancellationToken);
+                }
+                catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
+                {
+                    // A database blip must not end a conversation: the next heartbeat tries again.
+                    LogHeartbeatFailed(_logger, _conversation.SessionId, exception.Message);
+                    continue;
+                }
+
+                if (!live)
                 {
                     return RelayEnd.EndedElsewhere();
                 }
@@ -414,6 +426,9 @@ public sealed partial class ConversationRelay
             // The relay is ending; the first side to end said why.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {SessionId}: its heartbeat could not be stored: {Reason}")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Guid sessionId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {SessionId}: the upstream sent {Bytes} bytes that are not an event; not relayed")]
     private static partial void LogNotAnEvent(ILogger logger, Guid sessionId, int bytes);

@@ -203,12 +203,29 @@ public sealed partial class TurnRecorder : IAsyncDisposable
             Interrupted: reply.HeardMilliseconds is not null, Complete: complete);
         var render = _conversation.WantsLipsync && !_conversation.LipsyncOnceAtEnd;
         var started = Stopwatch.GetTimestamp();
-        if (await _store.AddTurnAsync(_conversation, turn, render, CancellationToken.None))
+        if (await AddTurnWithRetriesAsync(turn, render))
         {
             LogTurnStored(_logger, _conversation.SessionId, turn.Number, turn.AudioMs, turn.Interrupted, render, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             Core.Telemetry.DeckardMetrics.RecordTurn(TimeSpan.FromMilliseconds(turn.AudioMs), turn.Interrupted);
             _nextTurn++;
             StoredTurns++;
+        }
+    }
+
+    /// <summary>A database blip must not lose a reply: its WAV stays on disk until it is stored, or the tries run out.</summary>
+    private async Task<bool> AddTurnWithRetriesAsync(CapturedTurn turn, bool render)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _store.AddTurnAsync(_conversation, turn, render, CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException && attempt < 4)
+            {
+                LogTurnRetry(_logger, _conversation.SessionId, turn.Number, attempt, exception.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Pow(2, attempt - 1)), _time);
+            }
         }
     }
 
@@ -291,6 +308,9 @@ public sealed partial class TurnRecorder : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {SessionId}: stored turn {Turn} ({AudioMs} ms of reply audio, interrupted {Interrupted}, render {Render}) in {ElapsedMs:0.0} ms")]
     private static partial void LogTurnStored(ILogger logger, Guid sessionId, int turn, int audioMs, bool interrupted, bool render, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Conversation {SessionId}: turn {Turn} could not be stored on attempt {Attempt}, trying again: {Reason}")]
+    private static partial void LogTurnRetry(ILogger logger, Guid sessionId, int turn, int attempt, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Conversation {SessionId}: a turn could not be stored: {Reason}")]
     private static partial void LogTurnNotStored(ILogger logger, Guid sessionId, string reason);
