@@ -35,7 +35,12 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
     {
         var limits = options.Value;
         var boundary = Boundary(request.ContentType);
-        var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
+        if (request.ContentLength > limits.MaxRequestBytes)
+        {
+            throw BoundedRequestBody.TooLarge(limits.MaxRequestBytes);
+        }
+
+        var reader = new MultipartReader(boundary, new BoundedRequestBody(request.Body, limits.MaxRequestBytes)) { HeadersLengthLimit = 16 * 1024 };
         string? prompt = null;
         SessionOptions? sessionOptions = null;
         string? spoolPath = null;
@@ -77,8 +82,8 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
                     case AudioField or PromptField or OptionsField or PortraitField or SpeechField:
                         throw UploadProblem.BadRequest("duplicate-field", $"The field '{disposition.Name.Value}' appears more than once.");
                     default:
-                        // Unknown parts are drained and ignored, so clients may send more than this version reads.
-                        await section.Body.CopyToAsync(Stream.Null, cancellationToken);
+                        // Unknown parts are drained and ignored, so clients may send more than this version reads, up to a limit.
+                        await SkipUnknownAsync(section.Body, disposition.Name.Value ?? "", limits.MaxUnknownPartBytes, cancellationToken);
                         break;
                 }
             }
@@ -155,6 +160,22 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
         }
 
         return boundary;
+    }
+
+    private static async Task SkipUnknownAsync(Stream body, string name, int limit, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        long skipped = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            skipped += read;
+            if (skipped > limit)
+            {
+                throw new UploadProblem(StatusCodes.Status413PayloadTooLarge, "part-too-large", "A form part is too large",
+                    $"The part '{name}' is not one a session reads (audio, prompt, options, portrait, speech), and it is over {limit / 1024} KB.");
+            }
+        }
     }
 
     private static async Task<MultipartSection?> NextSectionAsync(MultipartReader reader, CancellationToken cancellationToken)

@@ -23,4 +23,12 @@ public sealed class UploadOptions
 
     [Range(64, 1024 * 1024)]
     public int MaxOptionsBytes { get; set; } = 16 * 1024;
+
+    /// <summary>The whole multipart body: room for the largest portrait and speech together, and the text fields.</summary>
+    [Range(64 * 1024, 4L << 30)]
+    public long MaxRequestBytes { get; set; } = 41 * 1024 * 1024;
+
+    /// <summary>A part this version does not read is skipped, up to this size; a larger one is refused.</summary>
+    [Range(0, 16 * 1024 * 1024)]
+    public int MaxUnknownPartBytes { get; set; } = 64 * 1024;
 }

@@ -51,6 +51,42 @@ public sealed class UploadValidationTests
     }
 
     [Fact]
+    public async Task An_unknown_form_part_over_its_limit_is_rejected_and_nothing_is_stored()
+    {
+        var content = new MultipartFormDataContent
+        {
+            { new StringContent("Paint me as a knight."), "prompt" },
+            { new ByteArrayContent(new byte[1024 * 1024]), "attachment", "notes.bin" },
+        };
+
+        var problem = await AssertRejectedAsync(() => Post(content), 413, "part-too-large");
+
+        Assert.Contains("'attachment'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_body_over_the_whole_request_limit_is_rejected_declared_or_streamed_and_nothing_is_stored(bool chunked)
+    {
+        // Each part alone is small enough to be skipped; together they pass the 41 MB request limit. With a declared
+        // Content-Length the Api refuses before reading; sent chunked, it refuses once it has read past the limit.
+        var content = new MultipartFormDataContent { { new StringContent("Paint me as a knight."), "prompt" } };
+        var part = new byte[60 * 1024];
+        for (var index = 0; index < 42 * 1024 / 60 + 20; index++)
+        {
+            content.Add(new ByteArrayContent(part), $"extra{index}", $"extra{index}.bin");
+        }
+
+        await AssertRejectedAsync(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/sessions", UriKind.Relative)) { Content = content };
+            request.Headers.TransferEncodingChunked = chunked;
+            return await _pipeline.Sessions.Http.SendAsync(request);
+        }, 413, "request-too-large");
+    }
+
+    [Fact]
     public async Task Audio_longer_than_the_limit_is_rejected_and_nothing_is_stored()
     {
         var longWav = await TestAudio.LongWavAsync("This one goes on for a while", seconds: 25);
