@@ -342,6 +342,13 @@ public sealed class RealtimeSession(
                 $"audio_end_ms ({audioEndMs}) is longer than the item's audio ({item.AudioMs} ms).", "invalid_value", "audio_end_ms");
         }
 
+        // A cancelled response is still writing this item out (output_item.done, response.done): changing it meanwhile
+        // would race with that serialisation, so the truncation waits for the response to finish.
+        if (_activeResponse is { } running && !running.Completion.IsCompleted)
+        {
+            await running.Completion.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
         // The transcript keeps the share of words that was actually heard.
         var words = TextChunks.Words(item.Text);
         var heard = item.AudioMs == 0 ? 0 : (int)Math.Floor(words.Count * audioEndMs / (double)item.AudioMs);
