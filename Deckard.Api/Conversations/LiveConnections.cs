@@ -7,8 +7,6 @@ public sealed class LiveConnections
 {
     private readonly ConcurrentDictionary<Guid, byte> _open = new();
 
-    public int Count => _open.Count;
-
     public bool TryOpen(Guid sessionId) => _open.TryAdd(sessionId, 0);
 
     public void Close(Guid sessionId) => _open.TryRemove(sessionId, out _);
