@@ -241,7 +241,7 @@ public sealed partial class ConversationRelay
 
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
-                    return RelayEnd.UpstreamLost($"OpenAI closed the Realtime session ({socket.CloseStatus}: {socket.CloseStatusDescription}).");
+                    return RelayEnd.UpstreamLost($"The OpenAI Realtime session was closed ({socket.CloseStatus}: {socket.CloseStatusDescription}).");
                 }
 
                 var frame = buffer.AsMemory(0, length);
