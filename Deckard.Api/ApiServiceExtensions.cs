@@ -1,6 +1,7 @@
 using Deckard.Api.Conversations;
 using Deckard.Api.Events;
 using Deckard.Api.Media;
+using Deckard.Api.Security;
 using Deckard.Api.Sessions;
 using Deckard.Api.Telemetry;
 using Deckard.Core;
@@ -14,7 +15,19 @@ public static class ApiServiceExtensions
     {
         builder.AddDeckardCore();
         builder.AddConversations();
-        builder.Services.AddProblemDetails();
+        builder.AddDeckardAuthentication();
+        builder.AddDeckardRateLimiting();
+        builder.AddDeckardWebSecurity();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // ASP.NET Core's own problems (an unknown route, a wrong method, a bad route value) get a code like Deckard's.
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            if (!context.ProblemDetails.Extensions.ContainsKey("code"))
+            {
+                context.ProblemDetails.Extensions["code"] = ApiProblems.DefaultCode(status);
+            }
+        });
+        builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.AddExceptionHandler<DependencyUnavailableHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddOptions<UploadOptions>()
@@ -29,6 +42,11 @@ public static class ApiServiceExtensions
         builder.Services.AddSingleton<MediaUrlSigner>();
         builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName));
         builder.Services.AddSingleton<TraceLinks>();
+        builder.Services.AddOptions<RetentionOptions>()
+            .Bind(builder.Configuration.GetSection(RetentionOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHostedService<RetentionSweep>();
         builder.Services.AddSingleton<SessionEventHub>();
         builder.Services.AddHostedService(serviceProvider => serviceProvider.GetRequiredService<SessionEventHub>());
         return builder;

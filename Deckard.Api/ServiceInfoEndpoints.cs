@@ -12,7 +12,7 @@ public static class ServiceInfoEndpoints
         var version = typeof(ServiceInfoEndpoints).Assembly
             .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         endpoints.MapGet("/", (IHostEnvironment environment) =>
-            TypedResults.Ok(new ServiceInfo("deckard-api", version, environment.EnvironmentName)));
+            TypedResults.Ok(new ServiceInfo("deckard-api", version, environment.EnvironmentName))).AllowAnonymous();
         return endpoints;
     }
 }

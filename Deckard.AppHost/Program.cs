@@ -17,6 +17,7 @@ builder.AddProject<Projects.Deckard_Api>("api")
     .WithReference(database).WaitFor(database)
     .WithReference(redis).WaitFor(redis)
     .WithReference(openai).WaitFor(openai)
+    .WithDevelopmentApiKey()
     .WithDashboardUrl()
     .WithServiceDefaults();
 

@@ -68,6 +68,9 @@ public static class CoreServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<CostEstimator>();
+        builder.Services.AddSingleton<PrincipalUsageReader>();
+        builder.Services.AddSingleton<SessionDeletion>();
+        builder.Services.AddSingleton<Identity.ApiKeyStore>();
         return builder;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.Hosting;
@@ -18,42 +19,52 @@ public static class HealthCheckExtensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CachedHealthReport>();
         return builder;
     }
 
     /// <summary>
-    /// Mapped in every environment (not only Development as the Aspire template does): hosts such as Render
-    /// probe <c>/health</c> in production. The body names each check and its status; failure details only in Development.
+    /// Mapped in every environment (not only Development as the Aspire template does): hosts such as Render probe
+    /// <c>/health</c> in production. Anyone gets the status (200, or 503 when unhealthy) from a report at most
+    /// <see cref="CachedHealthReport.MaxAge"/> old; only an authenticated caller sees each check, and only in
+    /// Development why one failed.
     /// </summary>
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
-        var showDetails = app.Environment.IsDevelopment();
-        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
+        var showFailures = app.Environment.IsDevelopment();
+        app.MapGet(HealthEndpointPath, async (HttpContext context, CachedHealthReport cached) =>
         {
-            ResponseWriter = (context, report) => WriteReportAsync(context, report, showDetails),
-        });
+            var (report, checkedAt) = await cached.GetAsync(context.RequestAborted);
+            context.Response.StatusCode = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+            context.Response.Headers.CacheControl = "no-store";
+            await WriteReportAsync(context, report, checkedAt, context.User.Identity?.IsAuthenticated == true, showFailures);
+        }).AllowAnonymous().ExcludeFromDescription();
         app.MapHealthChecks(AliveEndpointPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(LiveTag),
-            ResponseWriter = (context, report) => WriteReportAsync(context, report, showDetails),
-        });
+            ResponseWriter = (context, report) => WriteReportAsync(context, report, checkedAt: null, showChecks: false, showFailures: false),
+        }).AllowAnonymous();
         return app;
     }
 
-    private static Task WriteReportAsync(HttpContext context, HealthReport report, bool showDetails)
+    private static Task WriteReportAsync(HttpContext context, HealthReport report, DateTimeOffset? checkedAt, bool showChecks, bool showFailures)
     {
         context.Response.ContentType = "application/json";
         var body = new
         {
             status = report.Status.ToString(),
-            durationMs = report.TotalDuration.TotalMilliseconds,
-            checks = report.Entries.ToDictionary(
-                entry => entry.Key,
-                entry => new
-                {
-                    status = entry.Value.Status.ToString(),
-                    description = showDetails ? entry.Value.Description ?? entry.Value.Exception?.Message : null,
-                }),
+            checkedAt,
+            durationMs = showChecks ? report.TotalDuration.TotalMilliseconds : (double?)null,
+            checks = showChecks
+                ? report.Entries.ToDictionary(
+                    entry => entry.Key,
+                    entry => new
+                    {
+                        status = entry.Value.Status.ToString(),
+                        description = showFailures ? entry.Value.Description ?? entry.Value.Exception?.Message : null,
+                    })
+                : null,
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonOptions), context.RequestAborted);
     }

@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.Net.WebSockets;
+using Deckard.Api.Security;
 using Deckard.Api.Sessions;
 using Deckard.Core.Conversations;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,10 +21,11 @@ public static partial class ConversationEndpoints
 
     private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> ConnectAsync(
         Guid id, HttpContext context, ConversationStore store, RealtimeUpstream upstream, ClientEventPolicy policy, LiveConnections connections,
-        IOptions<ConversationOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+        IOptions<ConversationOptions> options, QuotaGate quotas, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("Deckard.Api.Conversations");
-        var (conversation, refusal) = await store.ConnectAsync(id, RequestOwner.Of(context), cancellationToken);
+        var owner = RequestOwner.Of(context);
+        var (conversation, refusal) = await store.ConnectAsync(id, owner, cancellationToken);
         switch (refusal)
         {
             case ConversationRefusal.NotFound:
@@ -37,6 +39,12 @@ public static partial class ConversationEndpoints
             case ConversationRefusal.Ended:
                 return Problem(StatusCodes.Status409Conflict, "conversation-ended", "The conversation has ended",
                     $"Session {id} has finished; start a new session to talk again.");
+        }
+
+        // A live conversation spends tokens by the second: not past today's budget, nor more of them at once than allowed.
+        if (await quotas.CheckConversationAsync(owner, id, cancellationToken) is { } overQuota)
+        {
+            return overQuota.ToResult(context);
         }
 
         // After the session checks, so a plain GET shows why a socket would be refused.
@@ -88,9 +96,7 @@ public static partial class ConversationEndpoints
         }
     }
 
-    private static ProblemHttpResult Problem(int status, string code, string title, string detail) =>
-        TypedResults.Problem(statusCode: status, title: title, detail: detail, type: $"https://deckard.dev/problems/{code}",
-            extensions: new Dictionary<string, object?> { ["code"] = code });
+    private static ProblemHttpResult Problem(int status, string code, string title, string detail) => ApiProblems.Create(status, code, title, detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Conversation {SessionId}: browser connected, next turn {NextTurn}")]
     private static partial void LogConnected(ILogger logger, Guid sessionId, int nextTurn);

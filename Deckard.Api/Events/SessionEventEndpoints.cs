@@ -30,6 +30,12 @@ public static class SessionEventEndpoints
     private static async Task<IResult> GetEventsAsync(
         Guid id, HttpContext context, SessionStore sessions, EventReader events, SessionEventHub hub, CancellationToken cancellationToken, long? after = null)
     {
+        if (after is < 0)
+        {
+            return ApiProblems.Create(StatusCodes.Status400BadRequest, "invalid-after", "The event position is not valid",
+                "after is the id of the last event you have (0 for all of them); it cannot be negative.");
+        }
+
         if (!await sessions.ExistsAsync(id, RequestOwner.Of(context), cancellationToken))
         {
             return SessionEndpoints.NotFound(id);

@@ -10,22 +10,29 @@ public static class MediaEndpoints
         endpoints.MapGet("/api/media/{artifactId:guid}", GetMediaAsync)
             .WithName("GetMedia")
             .WithTags("Media")
-            .WithSummary("An artifact's bytes, with a valid unexpired signature; supports Range.");
+            .WithSummary("An artifact's bytes, with a valid unexpired signature; supports Range.")
+            // The signature is the credential: an <img> or <video> element cannot send a bearer token.
+            .AllowAnonymous();
         return endpoints;
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetMediaAsync(
-        Guid artifactId, long? expires, string? sig, MediaUrlSigner signer, ArtifactStore artifacts, CancellationToken cancellationToken)
+        Guid artifactId, HttpContext context, MediaUrlSigner signer, ArtifactStore artifacts, CancellationToken cancellationToken,
+        long? expires = null, string? sig = null)
     {
         if (expires is null || !signer.IsValid(artifactId, expires.Value, sig))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The media link is not valid",
-                detail: "The link's signature is wrong or it has expired; fetch the session again for fresh links.");
+            return ApiProblems.Create(StatusCodes.Status403Forbidden, "invalid-media-signature", "The media link is not valid",
+                "The link's signature is wrong or it has expired; fetch the session again for fresh links.");
         }
 
         var artifact = await artifacts.ReadByIdAsync(artifactId, cancellationToken);
-        return artifact is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such media", detail: $"There is no artifact {artifactId}.")
-            : TypedResults.File(artifact.Data, artifact.ContentType, enableRangeProcessing: true);
+        if (artifact is null)
+        {
+            return ApiProblems.Create(StatusCodes.Status404NotFound, "media-not-found", "No such media", $"There is no artifact {artifactId}.");
+        }
+
+        MediaDisposition.Apply(context.Response, artifactId, artifact.ContentType);
+        return TypedResults.File(artifact.Data, MediaDisposition.ServedType(artifact.ContentType), enableRangeProcessing: true);
     }
 }

@@ -1,5 +1,6 @@
 using Deckard.Api.Events;
 using Deckard.Api.Media;
+using Deckard.Api.Security;
 using Deckard.Api.Telemetry;
 using Deckard.Core.Avatars;
 using Deckard.Core.Costs;
@@ -19,19 +20,30 @@ public static partial class SessionEndpoints
             .WithSummary("Start a session from a voice prompt (multipart field 'audio') or a text prompt ('prompt'), with optional 'options' JSON " +
                          "(intent, style, voice, lipsync, avatarId); or a lip-sync session from a 'portrait' image and 'speech' audio.")
             .Accepts<IFormFile>("multipart/form-data")
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .RequireRateLimiting(RateLimitingServiceExtensions.SessionCreationPolicy);
         sessions.MapGet("/{id:guid}", GetAsync).WithName("GetSession")
             .WithSummary("The session: status, transcript, intent, results (e.g. the answer), steps, artifacts, cost estimate, error.");
         sessions.MapGet("/", ListAsync).WithName("ListSessions").WithSummary("The caller's sessions, newest first, cursor-paged.");
         sessions.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelSession").WithSummary("Stop pending work; the session ends cancelled.");
+        sessions.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteSession")
+            .WithSummary("Delete a finished session with its transcript, artifacts and media (cancel a running one first).");
         sessions.MapSessionEvents();
+        sessions.MapSessionTickets();
         return endpoints;
     }
 
     private static async Task<Results<AcceptedAtRoute<SessionResponse>, ProblemHttpResult>> CreateAsync(
         HttpContext context, SessionUploadReader uploads, SessionStore sessions, AvatarStore avatars, MediaUrlSigner signer, TraceLinks traces,
-        CostEstimator costs, ILoggerFactory loggers, CancellationToken cancellationToken)
+        CostEstimator costs, QuotaGate quotas, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        // Before the body is read: a principal over its limits costs one query, not an upload.
+        if (await quotas.CheckNewSessionAsync(RequestOwner.Of(context), cancellationToken) is { } refusal)
+        {
+            LogRejected(loggers.CreateLogger("Deckard.Api.Sessions"), refusal.Code, context.Request.ContentLength);
+            return refusal.ToResult(context);
+        }
+
         // The reader counts bytes itself and answers 413 as problem+json; Kestrel's own limit would cut the connection instead.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
         {
@@ -71,9 +83,7 @@ public static partial class SessionEndpoints
         }
     }
 
-    private static ProblemHttpResult Problem(UploadProblem problem) =>
-        TypedResults.Problem(statusCode: problem.Status, title: problem.Title, detail: problem.Message,
-            type: $"https://deckard.dev/problems/{problem.Code}", extensions: new Dictionary<string, object?> { ["code"] = problem.Code });
+    private static ProblemHttpResult Problem(UploadProblem problem) => ApiProblems.Create(problem.Status, problem.Code, problem.Title, problem.Message);
 
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> GetAsync(
         Guid id, HttpContext context, SessionStore sessions, MediaUrlSigner signer, TraceLinks traces, CostEstimator costs, CancellationToken cancellationToken)
@@ -87,7 +97,7 @@ public static partial class SessionEndpoints
     {
         if (limit is < 1 or > 100)
         {
-            return TypedResults.Problem(statusCode: 400, title: "The page size is not valid", detail: "limit must be between 1 and 100.");
+            return ApiProblems.Create(StatusCodes.Status400BadRequest, "invalid-limit", "The page size is not valid", "limit must be between 1 and 100.");
         }
 
         (DateTimeOffset, Guid)? position = null;
@@ -95,7 +105,7 @@ public static partial class SessionEndpoints
         {
             if (!SessionCursor.TryDecode(cursor, out var decoded))
             {
-                return TypedResults.Problem(statusCode: 400, title: "The cursor is not valid", detail: "Pass the nextCursor of the previous page as it was.");
+                return ApiProblems.Create(StatusCodes.Status400BadRequest, "invalid-cursor", "The cursor is not valid", "Pass the nextCursor of the previous page as it was.");
             }
 
             position = decoded;
@@ -116,14 +126,35 @@ public static partial class SessionEndpoints
         return outcome switch
         {
             CancelOutcome.NotFound => NotFound(id),
-            CancelOutcome.AlreadyFinished => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The session has already finished",
-                detail: $"Session {id} has ended; there is nothing left to cancel."),
+            CancelOutcome.AlreadyFinished => ApiProblems.Create(StatusCodes.Status409Conflict, "session-finished", "The session has already finished",
+                $"Session {id} has ended; there is nothing left to cancel."),
             _ => TypedResults.Ok(SessionResponse.From((await sessions.GetAsync(id, owner, cancellationToken))!, signer, traces, costs)),
         };
     }
 
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        Guid id, HttpContext context, SessionDeletion deletion, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var outcome = await deletion.DeleteAsync(id, RequestOwner.Of(context), cancellationToken);
+        switch (outcome)
+        {
+            case DeleteOutcome.NotFound:
+                return NotFound(id);
+            case DeleteOutcome.StillActive:
+                return ApiProblems.Create(StatusCodes.Status409Conflict, "session-active", "The session is still running",
+                    $"Session {id} has not finished; cancel it (POST /api/sessions/{id}/cancel), then delete it.");
+            default:
+                LogDeleted(loggers.CreateLogger("Deckard.Api.Sessions"), id);
+                return TypedResults.NoContent();
+        }
+    }
+
+    /// <summary>Also what another principal's session answers: ids cannot be probed.</summary>
     internal static ProblemHttpResult NotFound(Guid id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such session", detail: $"There is no session {id}.");
+        ApiProblems.Create(StatusCodes.Status404NotFound, "session-not-found", "No such session", $"There is no session {id}.");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted session {SessionId} and its media at its owner's request")]
+    private static partial void LogDeleted(ILogger logger, Guid sessionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rejected a new session: {Code} ({ContentLength} bytes declared)")]
     private static partial void LogRejected(ILogger logger, string code, long? contentLength);

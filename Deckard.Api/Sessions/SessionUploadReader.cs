@@ -26,6 +26,9 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
     public const string OptionsField = "options";
     public const string PortraitField = "portrait";
     public const string SpeechField = "speech";
+    public const string ConsentField = "consent";
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Smaller than this, there is no face to animate.</summary>
     private const int MinimumPortraitSide = 64;
@@ -49,6 +52,7 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
         ImageFormat? portraitFormat = null;
         string? speechPath = null;
         AudioFormat? speechFormat = null;
+        string? consent = null;
         try
         {
             MultipartSection? section;
@@ -79,7 +83,10 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
                     case SpeechField when speechPath is null:
                         (speechPath, speechFormat) = await SpoolAudioAsync(section.Body, limits, cancellationToken, "speech");
                         break;
-                    case AudioField or PromptField or OptionsField or PortraitField or SpeechField:
+                    case ConsentField when consent is null:
+                        consent = (await ReadTextAsync(section.Body, 16, "consent", "The consent field is 'true' or 'false'.", cancellationToken)).Trim();
+                        break;
+                    case AudioField or PromptField or OptionsField or PortraitField or SpeechField or ConsentField:
                         throw UploadProblem.BadRequest("duplicate-field", $"The field '{disposition.Name.Value}' appears more than once.");
                     default:
                         // Unknown parts are drained and ignored, so clients may send more than this version reads, up to a limit.
@@ -101,6 +108,7 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
             }
 
             CheckCombination(spoolPath is not null, prompt is not null, portraitPath is not null, speechPath is not null, sessionOptions);
+            var voiceConsent = CheckConsent(consent, carriesVoice: spoolPath is not null || speechPath is not null, limits.RequireVoiceConsent);
             if (spoolPath is not null)
             {
                 await ValidateAudioAsync(spoolPath, format!, limits, cancellationToken, "audio");
@@ -123,7 +131,8 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
                 sessionOptions ?? new SessionOptions(),
                 DeckardTelemetry.CurrentTraceParent(),
                 portraitPath is null ? null : new UploadedFile(portraitPath, ArtifactKinds.Image, portraitFormat!.ContentType, ArtifactRoles.InputPortrait),
-                speechPath is null ? null : new UploadedFile(speechPath, ArtifactKinds.Audio, speechFormat!.ContentType, ArtifactRoles.InputSpeech));
+                speechPath is null ? null : new UploadedFile(speechPath, ArtifactKinds.Audio, speechFormat!.ContentType, ArtifactRoles.InputSpeech),
+                voiceConsent);
             return (session, new[] { spoolPath, portraitPath, speechPath }.OfType<string>().ToList());
         }
         catch
@@ -353,6 +362,25 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
         }
     }
 
+    /// <summary>Whether the person said this voice may be uploaded; refused when a deployment requires it and it is missing.</summary>
+    private static bool CheckConsent(string? consent, bool carriesVoice, bool required)
+    {
+        bool? given = consent switch
+        {
+            null => null,
+            "true" or "yes" or "1" => true,
+            "false" or "no" or "0" => false,
+            _ => throw UploadProblem.BadRequest("consent-invalid", "The 'consent' field is 'true' or 'false'."),
+        };
+        if (carriesVoice && required && given != true)
+        {
+            throw UploadProblem.BadRequest("consent-required",
+                "This deployment stores a recorded voice only with the speaker's consent: send the form field consent=true with the recording.");
+        }
+
+        return carriesVoice && given == true;
+    }
+
     private static async Task<string> ReadTextAsync(Stream body, int maxBytes, string field, string limitMessage, CancellationToken cancellationToken)
     {
         var buffer = new byte[8192];
@@ -368,7 +396,23 @@ public sealed class SessionUploadReader(IOptions<UploadOptions> options)
             text.Write(buffer, 0, read);
         }
 
-        return Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
+        string decoded;
+        try
+        {
+            decoded = StrictUtf8.GetString(text.GetBuffer(), 0, (int)text.Length);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw UploadProblem.BadRequest($"{field}-invalid-utf8", $"The {field} is not valid UTF-8 text.");
+        }
+
+        // PostgreSQL's text cannot hold NUL, and no person types one.
+        if (decoded.Contains('\0', StringComparison.Ordinal))
+        {
+            throw UploadProblem.BadRequest($"{field}-invalid-text", $"The {field} contains a NUL character.");
+        }
+
+        return decoded;
     }
 
     private static SessionOptions ParseOptions(string json)

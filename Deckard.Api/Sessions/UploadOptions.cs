@@ -31,4 +31,7 @@ public sealed class UploadOptions
     /// <summary>A part this version does not read is skipped, up to this size; a larger one is refused.</summary>
     [Range(0, 16 * 1024 * 1024)]
     public int MaxUnknownPartBytes { get; set; } = 64 * 1024;
+
+    /// <summary>When true, a recorded voice (audio or speech) is accepted only with the form field <c>consent=true</c>.</summary>
+    public bool RequireVoiceConsent { get; set; }
 }

@@ -42,6 +42,14 @@ internal sealed class ReadyAnnouncement(
                 .AppendLine();
         }
 
+        foreach (var service in services)
+        {
+            if (service.TryGetLastAnnotation<DevelopmentApiKeyAnnotation>(out var key))
+            {
+                summary.Append("  ").Append(service.Name).Append(" takes 'Authorization: Bearer ").Append(key.Description).AppendLine("' (the development key).");
+            }
+        }
+
         summary.Append("Press Ctrl+C to stop everything.");
         logger.LogInformation("{Summary}", summary.ToString());
     }

@@ -10,7 +10,8 @@ namespace Deckard.Core.Sessions;
 /// asks for that speech lip-synced onto that portrait.
 /// </remarks>
 public sealed record NewSession(
-    string Owner, string? Prompt, UploadedFile? Audio, SessionOptions Options, string? TraceParent, UploadedFile? Portrait = null, UploadedFile? Speech = null)
+    string Owner, string? Prompt, UploadedFile? Audio, SessionOptions Options, string? TraceParent, UploadedFile? Portrait = null, UploadedFile? Speech = null,
+    bool VoiceConsent = false)
 {
     /// <summary>The files stored as the session's first artifacts.</summary>
     public IEnumerable<UploadedFile> Uploads => new[] { Audio, Portrait, Speech }.OfType<UploadedFile>();

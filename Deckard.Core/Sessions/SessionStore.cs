@@ -30,8 +30,8 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
         // One round trip for every row, then the commit.
         await using var batch = new NpgsqlBatch(connection, transaction);
         var insert = new NpgsqlBatchCommand("""
-            INSERT INTO sessions (id, owner, kind, status, prompt, options, trace_id, created_at, updated_at)
-            VALUES (@id, @owner, @kind, 'queued', @prompt, @options::jsonb, @trace, @now, @now)
+            INSERT INTO sessions (id, owner, kind, status, prompt, options, trace_id, created_at, updated_at, voice_consent_at)
+            VALUES (@id, @owner, @kind, 'queued', @prompt, @options::jsonb, @trace, @now, @now, CASE WHEN @consent THEN @now END)
             """);
         insert.Parameters.AddWithValue("id", id);
         insert.Parameters.AddWithValue("owner", session.Owner);
@@ -40,6 +40,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
         insert.Parameters.AddWithValue("options", DeckardJson.Serialize(session.Options));
         insert.Parameters.AddWithValue("trace", (object?)session.TraceId ?? DBNull.Value);
         insert.Parameters.AddWithValue("now", now);
+        insert.Parameters.AddWithValue("consent", session.VoiceConsent);
         batch.BatchCommands.Add(insert);
 
         var uploads = new List<FileStream>();

@@ -46,7 +46,7 @@ internal static class RealtimeBenchmark
         List<double> direct, proxied;
         var unclosed = 0;
         var one = await RealtimeSocket.DirectAsync(standIn, cancellationToken);
-        var relayed = await RealtimeSocket.ProxiedAsync(api.BaseAddress!, sessions[0], cancellationToken);
+        var relayed = await RealtimeSocket.ProxiedAsync(api.BaseAddress!, app.DevelopmentApiKey, sessions[0], cancellationToken);
         try
         {
             (direct, proxied) = await SequentialAsync(one, relayed, roundTrips, cancellationToken);
@@ -211,7 +211,7 @@ internal static class RealtimeBenchmark
         var before = ProcessMemory.ResidentMiB(apiPid);
         foreach (var id in sessions)
         {
-            opened.Add(await RealtimeSocket.ProxiedAsync(api, id, cancellationToken));
+            opened.Add(await RealtimeSocket.ProxiedAsync(api, app.DevelopmentApiKey, id, cancellationToken));
         }
 
         await Task.Delay(1000, cancellationToken);

@@ -28,8 +28,12 @@ internal sealed class RealtimeSocket
     }
 
     /// <summary>Through the Api, as a browser connects; open once Deckard's own session.update has come back as <c>session.updated</c>.</summary>
-    public static Task<RealtimeSocket> ProxiedAsync(Uri api, Guid sessionId, CancellationToken cancellationToken) =>
-        OpenAsync(new ClientWebSocket(), SocketUri(api, $"/api/sessions/{sessionId}/realtime", ""), "session.updated", cancellationToken);
+    public static Task<RealtimeSocket> ProxiedAsync(Uri api, string apiKey, Guid sessionId, CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {apiKey}");
+        return OpenAsync(socket, SocketUri(api, $"/api/sessions/{sessionId}/realtime", ""), "session.updated", cancellationToken);
+    }
 
     /// <summary>One round trip in milliseconds: the client event sent, the server's answer received.</summary>
     public async Task<double> RoundTripAsync(CancellationToken cancellationToken)

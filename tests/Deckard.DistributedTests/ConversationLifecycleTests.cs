@@ -26,7 +26,7 @@ public sealed class ConversationLifecycleTests : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private Uri Api => _pipeline.Topology.GetEndpoint("api");
+    private HttpClient Api => _pipeline.Sessions.Http;
 
     [Fact]
     public async Task A_conversation_nobody_speaks_in_ends_idle_with_an_event_then_a_normal_close_and_completes()

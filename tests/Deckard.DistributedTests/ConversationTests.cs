@@ -28,7 +28,7 @@ public sealed class ConversationTests : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private Uri Api => _pipeline.Topology.GetEndpoint("api");
+    private HttpClient Api => _pipeline.Sessions.Http;
 
     [Fact]
     public async Task Spoken_turns_are_relayed_captured_as_wav_with_both_transcripts_and_lip_synced_one_video_per_turn_in_order()

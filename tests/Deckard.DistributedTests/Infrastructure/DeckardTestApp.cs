@@ -23,12 +23,16 @@ public sealed class DeckardTestApp : IAsyncDisposable
     private readonly CancellationTokenSource _stopWatching = new();
     private Task _watching = Task.CompletedTask;
 
-    private DeckardTestApp(DistributedApplication app, string stateDirectory, TestLogs logs)
+    private DeckardTestApp(DistributedApplication app, string stateDirectory, TestLogs logs, string developmentApiKey)
     {
         App = app;
         StateDirectory = stateDirectory;
         Logs = logs;
+        DevelopmentApiKey = developmentApiKey;
     }
+
+    /// <summary>A key of this run's own (through <c>DECKARD_DEV_API_KEY</c>): the api takes it as the development principal.</summary>
+    public string DevelopmentApiKey { get; }
 
     public DistributedApplication App { get; }
 
@@ -73,7 +77,8 @@ public sealed class DeckardTestApp : IAsyncDisposable
         bool dashboard = false)
     {
         var state = CreateStateFolder();
-        string[] args = [$"--AppHost:StateDirectory={state}", .. (settings ?? new Dictionary<string, string>()).Select(pair => $"--{pair.Key}={pair.Value}")];
+        var developmentApiKey = $"test-key-{Guid.NewGuid():N}";
+        string[] args = [$"--AppHost:StateDirectory={state}", $"--DECKARD_DEV_API_KEY={developmentApiKey}", .. (settings ?? new Dictionary<string, string>()).Select(pair => $"--{pair.Key}={pair.Value}")];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Deckard_AppHost>(args, (options, _) =>
         {
             options.DisableDashboard = !dashboard;
@@ -93,7 +98,7 @@ public sealed class DeckardTestApp : IAsyncDisposable
         }
 
         configure?.Invoke(builder);
-        return new DeckardTestApp(await builder.BuildAsync(), state, logs);
+        return new DeckardTestApp(await builder.BuildAsync(), state, logs, developmentApiKey);
     }
 
     /// <summary>
@@ -108,7 +113,29 @@ public sealed class DeckardTestApp : IAsyncDisposable
         return state;
     }
 
-    public HttpClient CreateHttpClient(string resourceName) => App.CreateHttpClient(resourceName, "http");
+    /// <summary>A client of the resource; the api's carries the development key, as a developer's script would.</summary>
+    public HttpClient CreateHttpClient(string resourceName)
+    {
+        var client = App.CreateHttpClient(resourceName, "http");
+        if (resourceName == "api")
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DevelopmentApiKey);
+        }
+
+        return client;
+    }
+
+    /// <summary>A client of the api with no credentials, or with <paramref name="bearer"/>.</summary>
+    public HttpClient CreateApiClient(string? bearer)
+    {
+        var client = App.CreateHttpClient("api", "http");
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
+    }
 
     public Uri GetEndpoint(string resourceName) => App.GetEndpoint(resourceName, "http");
 

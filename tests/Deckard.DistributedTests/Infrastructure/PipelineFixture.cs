@@ -30,6 +30,49 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     public IConnectionMultiplexer Redis { get; private set; } = null!;
 
+    public const string JwtIssuer = "https://idp.deckard.test/auth/v1";
+    public const string JwtAudience = "authenticated";
+    public const string JwtSigningKey = "a-test-identity-provider-secret-of-enough-length";
+    public const string MediaSigningKey = "a-media-signing-key-the-tests-know";
+
+    /// <summary>A principal allowed one request a minute: its second request, to any endpoint, is refused 429.</summary>
+    public const string RateLimitedPrincipal = "limited";
+
+    /// <summary>A principal whose daily budget is one token: any recorded spend exhausts it.</summary>
+    public const string FrugalPrincipal = "frugal";
+
+    /// <summary>A principal allowed one session and one live conversation at once.</summary>
+    public const string SingleSessionPrincipal = "single";
+
+    /// <summary>
+    /// Every other principal (the development one, and the ones tests make) is effectively unlimited, so the load and
+    /// fault tests measure the pipeline, not a quota; the named ones above each exercise one limit.
+    /// </summary>
+    private static readonly Dictionary<string, string> Quotas = new()
+    {
+        ["Quotas__RequestsPerMinute"] = "1000000",
+        ["Quotas__SessionsPerMinute"] = "100000",
+        ["Quotas__MaxActiveSessions"] = "100000",
+        ["Quotas__MaxLiveConversations"] = "1000",
+        ["Quotas__AnonymousRequestsPerMinute"] = "1000000",
+        ["Quotas__DailyTokens"] = "1000000000000",
+        ["Quotas__DailyGpuSeconds"] = "1000000000",
+        [$"Quotas__Principals__{RateLimitedPrincipal}__RequestsPerMinute"] = "1",
+        [$"Quotas__Principals__{FrugalPrincipal}__DailyTokens"] = "1",
+        [$"Quotas__Principals__{SingleSessionPrincipal}__MaxActiveSessions"] = "1",
+        [$"Quotas__Principals__{SingleSessionPrincipal}__MaxLiveConversations"] = "1",
+        // JWTs from a test identity provider (HS256, as a Supabase project's legacy secret signs them).
+        ["Auth__Jwt__Issuer"] = JwtIssuer,
+        ["Auth__Jwt__Audience"] = JwtAudience,
+        ["Auth__Jwt__SigningKey"] = JwtSigningKey,
+        // A revoked key stops working within a second; media links are signed with a key the tests know.
+        ["Auth__KeyCacheDuration"] = "00:00:01",
+        ["Media__SigningKey"] = MediaSigningKey,
+        // Retention keeps a day; the sweep runs every 2 s so a test sees it act.
+        ["Retention__SessionMaxAge"] = "1.00:00:00",
+        ["Retention__SweepInterval"] = "00:00:02",
+    };
+
     public async Task InitializeAsync()
     {
         Topology = await DeckardTestApp.StartAsync(
@@ -50,7 +93,13 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
                 }
 
                 // Conversations idle out after 6 s and last at most 30 s, so their ends are tested in seconds.
-                Project(builder, "api")
+                var api = Project(builder, "api");
+                foreach (var (name, value) in Quotas)
+                {
+                    api.WithEnvironment(name, value);
+                }
+
+                api
                     .WithEnvironment("Uploads__MaxAudioDuration", "00:00:20")
                     .WithEnvironment("Conversation__IdleTimeout", TimeSpan.FromSeconds(ConversationIdleSeconds).ToString("c", CultureInfo.InvariantCulture))
                     .WithEnvironment("Conversation__MaxDuration", TimeSpan.FromSeconds(ConversationMaxSeconds).ToString("c", CultureInfo.InvariantCulture))
@@ -105,6 +154,13 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
         var stream = await Redis.GetDatabase().StreamLengthAsync("deckard:steps");
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), stream);
     }
+
+    /// <summary>A new API key for <paramref name="principal"/>, made the way <c>Deckard.Api keys create</c> makes one.</summary>
+    public async Task<string> CreateApiKeyAsync(string principal) =>
+        (await new Deckard.Core.Identity.ApiKeyStore(Database, TimeProvider.System).CreateAsync(principal, "test", CancellationToken.None)).Key;
+
+    /// <summary>A client of the api acting for <paramref name="principal"/> with a key of its own.</summary>
+    public async Task<SessionsClient> ClientForAsync(string principal) => new(Topology.CreateApiClient(await CreateApiKeyAsync(principal)));
 
     public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {

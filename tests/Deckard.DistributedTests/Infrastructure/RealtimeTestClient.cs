@@ -45,29 +45,47 @@ public sealed class RealtimeTestClient : IAsyncDisposable
     public static Uri SocketUri(Uri api, Guid sessionId) =>
         new UriBuilder(api) { Scheme = api.Scheme == "https" ? "wss" : "ws", Path = $"/api/sessions/{sessionId}/realtime" }.Uri;
 
-    public static async Task<RealtimeTestClient> ConnectAsync(Uri api, Guid sessionId)
+    /// <summary>Connects as a browser does: a single-use ticket from an authenticated call, then the socket with <c>?ticket=</c>.</summary>
+    public static async Task<RealtimeTestClient> ConnectAsync(HttpClient api, Guid sessionId)
     {
         var socket = new ClientWebSocket();
-        await socket.ConnectAsync(SocketUri(api, sessionId), CancellationToken.None);
+        await socket.ConnectAsync(await TicketUriAsync(api, sessionId), CancellationToken.None);
         return new RealtimeTestClient(socket);
     }
 
-    /// <summary>Tries to connect and returns the HTTP status the handshake was refused with (or 101).</summary>
-    public static async Task<(HttpStatusCode Status, string Body)> TryConnectAsync(Uri api, Guid sessionId)
+    /// <summary>The socket's URL with a fresh ticket in it.</summary>
+    public static async Task<Uri> TicketUriAsync(HttpClient api, Guid sessionId)
+    {
+        using var response = await api.PostAsync(new Uri($"/api/sessions/{sessionId}/tickets", UriKind.Relative), null);
+        response.EnsureSuccessStatusCode();
+        using var ticket = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var url = ticket.RootElement.GetProperty("realtime").GetString()!;
+        return new UriBuilder(api.BaseAddress!) { Scheme = api.BaseAddress!.Scheme == "https" ? "wss" : "ws", Path = url[..url.IndexOf('?', StringComparison.Ordinal)], Query = url[(url.IndexOf('?', StringComparison.Ordinal) + 1)..] }.Uri;
+    }
+
+    /// <summary>
+    /// Tries to connect with the client's own Authorization header (as a server-side client may) and returns the HTTP
+    /// status the handshake was refused with (or 101), and the refusal's problem+json.
+    /// </summary>
+    public static async Task<(HttpStatusCode Status, string Body)> TryConnectAsync(HttpClient api, Guid sessionId)
     {
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
+        if (api.DefaultRequestHeaders.Authorization is { } authorization)
+        {
+            socket.Options.SetRequestHeader("Authorization", authorization.ToString());
+        }
+
         try
         {
-            await socket.ConnectAsync(SocketUri(api, sessionId), CancellationToken.None);
+            await socket.ConnectAsync(SocketUri(api.BaseAddress!, sessionId), CancellationToken.None);
             await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
             return (socket.HttpStatusCode, "");
         }
         catch (WebSocketException)
         {
-            using var http = new HttpClient { BaseAddress = api };
             // The same request without the upgrade carries the same refusal, readable as problem+json.
-            using var response = await http.GetAsync(new Uri($"/api/sessions/{sessionId}/realtime", UriKind.Relative));
+            using var response = await api.GetAsync(new Uri($"/api/sessions/{sessionId}/realtime", UriKind.Relative));
             var body = await response.Content.ReadAsStringAsync();
             return (socket.HttpStatusCode, body);
         }

@@ -1,0 +1,38 @@
+namespace Deckard.Api.Media;
+
+/// <summary>
+/// How media is handed to a browser: the image, audio and video types Deckard produces render inline; anything else
+/// (nothing today, but an artifact type added later) is a download of opaque bytes, so nothing a browser could execute
+/// (HTML, SVG, script) is ever rendered from Deckard's origin.
+/// </summary>
+public static class MediaDisposition
+{
+    private static readonly Dictionary<string, string> InlineTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["image/png"] = "png",
+        ["image/jpeg"] = "jpg",
+        ["image/webp"] = "webp",
+        ["audio/wav"] = "wav",
+        ["audio/mpeg"] = "mp3",
+        ["audio/ogg"] = "ogg",
+        ["audio/webm"] = "webm",
+        ["audio/mp4"] = "m4a",
+        ["audio/flac"] = "flac",
+        ["video/mp4"] = "mp4",
+        ["video/webm"] = "webm",
+    };
+
+    public static bool IsInline(string contentType) => InlineTypes.ContainsKey(contentType);
+
+    /// <summary>The type sent: the stored one when it renders inline, else opaque bytes.</summary>
+    public static string ServedType(string contentType) => IsInline(contentType) ? contentType : "application/octet-stream";
+
+    public static void Apply(HttpResponse response, Guid artifactId, string contentType)
+    {
+        var inline = InlineTypes.TryGetValue(contentType, out var extension);
+        response.Headers.ContentDisposition = inline ? $"inline; filename=\"{artifactId}.{extension}\"" : $"attachment; filename=\"{artifactId}.bin\"";
+        response.Headers.XContentTypeOptions = "nosniff";
+        // Signed links are capabilities: keep them out of shared caches and of Referer headers.
+        response.Headers.CacheControl = "private, max-age=300";
+    }
+}

@@ -1,0 +1,93 @@
+using Npgsql;
+
+namespace Deckard.Core.Sessions;
+
+/// <summary>
+/// Removes finished sessions with everything they own (steps, events, artifacts and so their media, turns, cached
+/// answers: the foreign keys cascade). What a session spent moves to the spend ledger first, so deleting a session
+/// never gives a principal back today's budget.
+/// </summary>
+public sealed class SessionDeletion(NpgsqlDataSource dataSource, TimeProvider timeProvider)
+{
+    // One statement: pick the sessions, carry today's and yesterday's spend over, delete. SKIP LOCKED lets two Api
+    // instances sweep at once without waiting on each other.
+    private const string DeleteStatement = """
+        WITH doomed AS (
+            SELECT id, owner, created_at FROM sessions
+            WHERE {0} AND status IN ('completed', 'failed', 'cancelled')
+            ORDER BY finished_at LIMIT @limit
+            FOR UPDATE SKIP LOCKED
+        ), spent AS (
+            INSERT INTO spend_ledger (owner, day, tokens, gpu_seconds)
+            SELECT d.owner, (d.created_at AT TIME ZONE 'UTC')::date,
+                   coalesce(sum(coalesce(st.total_tokens, coalesce(st.input_tokens, 0) + coalesce(st.output_tokens, 0))), 0),
+                   coalesce(sum(st.gpu_seconds), 0)
+            FROM doomed d JOIN steps st ON st.session_id = d.id
+            WHERE d.created_at >= @ledgerSince
+            GROUP BY d.owner, (d.created_at AT TIME ZONE 'UTC')::date
+            ON CONFLICT (owner, day) DO UPDATE
+                SET tokens = spend_ledger.tokens + excluded.tokens, gpu_seconds = spend_ledger.gpu_seconds + excluded.gpu_seconds
+        )
+        DELETE FROM sessions WHERE id IN (SELECT id FROM doomed)
+        """;
+
+    /// <summary>A person's own finished session; a live or running one must be cancelled first.</summary>
+    public async Task<DeleteOutcome> DeleteAsync(Guid id, string owner, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var delete = new NpgsqlCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, DeleteStatement, "id = @id AND owner = @owner"), connection))
+        {
+            delete.Parameters.AddWithValue("id", id);
+            delete.Parameters.AddWithValue("owner", owner);
+            AddCommon(delete, limit: 1);
+            if (await delete.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                return DeleteOutcome.Deleted;
+            }
+        }
+
+        await using var lookup = new NpgsqlCommand("SELECT status FROM sessions WHERE id = @id AND owner = @owner", connection);
+        lookup.Parameters.AddWithValue("id", id);
+        lookup.Parameters.AddWithValue("owner", owner);
+        return await lookup.ExecuteScalarAsync(cancellationToken) is string status && !SessionStatus.IsTerminal(status)
+            ? DeleteOutcome.StillActive
+            : DeleteOutcome.NotFound;
+    }
+
+    /// <summary>Deletes up to <paramref name="limit"/> sessions that finished before <paramref name="cutoff"/>.</summary>
+    /// <returns>How many were deleted; the caller repeats while it gets a full batch.</returns>
+    public async Task<int> DeleteFinishedBeforeAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var delete = new NpgsqlCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, DeleteStatement, "finished_at < @cutoff"), connection);
+        delete.Parameters.AddWithValue("cutoff", cutoff);
+        AddCommon(delete, limit);
+        var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+
+        // Ledger days before yesterday no longer count against any budget.
+        await using var prune = new NpgsqlCommand("DELETE FROM spend_ledger WHERE day < @since", connection);
+        prune.Parameters.AddWithValue("since", DateOnly.FromDateTime(LedgerSince().UtcDateTime));
+        await prune.ExecuteNonQueryAsync(cancellationToken);
+        return deleted;
+    }
+
+    private void AddCommon(NpgsqlCommand command, int limit)
+    {
+        command.Parameters.AddWithValue("limit", limit);
+        command.Parameters.AddWithValue("ledgerSince", LedgerSince());
+    }
+
+    /// <summary>The start of yesterday (UTC): budgets are per UTC day, and a day's spend matters until the next one ends.</summary>
+    private DateTimeOffset LedgerSince()
+    {
+        var now = timeProvider.GetUtcNow();
+        return new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-1);
+    }
+}
+
+public enum DeleteOutcome
+{
+    Deleted,
+    NotFound,
+    StillActive,
+}
