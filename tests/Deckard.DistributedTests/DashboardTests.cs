@@ -36,12 +36,19 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
         var traceId = session.GetProperty("traceId").GetString()!;
         var traceLink = session.GetProperty("links").GetProperty("trace").GetString()!;
         Assert.Equal(new Uri(dashboard, $"/traces/detail/{traceId}"), new Uri(traceLink));
-        var spans = await WaitForTraceFromAsync(dashboard, apiKey, traceId, "api", "workers");
+        var (spans, traceJson) = await WaitForTraceFromAsync(dashboard, apiKey, traceId, "api", "workers");
         // The search flow's model calls hang under the same trace, with the GenAI span names.
         foreach (var span in SearchFlowSpans)
         {
             Assert.Contains(span, spans);
         }
+
+        // Spans name sessions, steps, models and token counts, never what was said or answered.
+        var transcript = session.GetProperty("transcript").GetString()!;
+        var answer = session.GetProperty("results").GetProperty("answer").GetProperty("text").GetString()!;
+        Assert.DoesNotContain(transcript, traceJson, StringComparison.Ordinal);
+        Assert.DoesNotContain(answer[..Math.Min(40, answer.Length)], traceJson, StringComparison.Ordinal);
+        Assert.Contains(id.ToString(), traceJson, StringComparison.Ordinal);
 
         var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -108,13 +115,14 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
     /// </summary>
     private static readonly string[] SearchFlowSpans = ["chat gpt-5-mini", "chat gpt-5", "generate_content gpt-4o-mini-tts", "POST /v1/audio/speech"];
 
-    private static async Task<HashSet<string>> WaitForTraceFromAsync(Uri dashboard, string apiKey, string traceId, params string[] services)
+    private static async Task<(HashSet<string> Spans, string Json)> WaitForTraceFromAsync(Uri dashboard, string apiKey, string traceId, params string[] services)
     {
         using var http = new HttpClient { BaseAddress = dashboard };
         http.DefaultRequestHeaders.Add("x-api-key", apiKey);
         using var deadline = new CancellationTokenSource(TelemetryDeadline);
         var seen = new HashSet<string>();
         var spans = new HashSet<string>();
+        var json = "";
         // Spans arrive in export batches: wait for every one the test reads, not only the services.
         while (!services.All(seen.Contains) || !SearchFlowSpans.All(spans.Contains))
         {
@@ -125,7 +133,9 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
                 continue;
             }
 
-            var trace = await response.Content.ReadFromJsonAsync<JsonElement>(deadline.Token);
+            json = await response.Content.ReadAsStringAsync(deadline.Token);
+            using var document = JsonDocument.Parse(json);
+            var trace = document.RootElement;
             foreach (var resourceSpans in trace.GetProperty("data").GetProperty("resourceSpans").EnumerateArray())
             {
                 foreach (var attribute in resourceSpans.GetProperty("resource").GetProperty("attributes").EnumerateArray())
@@ -146,7 +156,7 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
             }
         }
 
-        return spans;
+        return (spans, json);
     }
 
     private static string ArtifactsFolder()
