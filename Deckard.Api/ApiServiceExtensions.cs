@@ -29,7 +29,7 @@ public static class ApiServiceExtensions
         });
         builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.AddExceptionHandler<DependencyUnavailableHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         builder.Services.AddOptions<UploadOptions>()
             .Bind(builder.Configuration.GetSection(UploadOptions.SectionName))
             .ValidateDataAnnotations()

@@ -1,14 +1,17 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The readiness report, checked at most once per <see cref="MaxAge"/>: <c>/health</c> is public and every hit would
-/// otherwise query PostgreSQL and Redis. Concurrent callers of a stale report wait for one check, not one each.
+/// The readiness report, checked at most once per <c>Health:CacheDuration</c> (2 s): <c>/health</c> is public and every
+/// hit would otherwise query PostgreSQL and Redis. Concurrent callers of a stale report wait for one check, not one each.
 /// </summary>
-public sealed class CachedHealthReport(HealthCheckService health, TimeProvider timeProvider)
+public sealed class CachedHealthReport(HealthCheckService health, TimeProvider timeProvider, IConfiguration configuration)
 {
-    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan DefaultMaxAge = TimeSpan.FromSeconds(2);
+
+    private readonly TimeSpan _maxAge = configuration.GetValue("Health:CacheDuration", DefaultMaxAge);
 
     private readonly SemaphoreSlim _checking = new(1, 1);
     private (HealthReport Report, DateTimeOffset CheckedAt)? _latest;
@@ -40,5 +43,5 @@ public sealed class CachedHealthReport(HealthCheckService health, TimeProvider t
     }
 
     private (HealthReport, DateTimeOffset)? Fresh() =>
-        _latest is { } latest && timeProvider.GetUtcNow() - latest.CheckedAt < MaxAge ? latest : null;
+        _latest is { } latest && timeProvider.GetUtcNow() - latest.CheckedAt < _maxAge ? latest : null;
 }

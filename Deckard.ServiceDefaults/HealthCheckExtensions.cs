@@ -27,8 +27,8 @@ public static class HealthCheckExtensions
     /// <summary>
     /// Mapped in every environment (not only Development as the Aspire template does): hosts such as Render probe
     /// <c>/health</c> in production. Anyone gets the status (200, or 503 when unhealthy) from a report at most
-    /// <see cref="CachedHealthReport.MaxAge"/> old; only an authenticated caller sees each check, and only in
-    /// Development why one failed.
+    /// <c>Health:CacheDuration</c> old. Each check is shown to an authenticated caller, or by a service that has no
+    /// authentication (workers and the stand-ins, which are not exposed publicly); why one failed only in Development.
     /// </summary>
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
@@ -38,7 +38,9 @@ public static class HealthCheckExtensions
             var (report, checkedAt) = await cached.GetAsync(context.RequestAborted);
             context.Response.StatusCode = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
             context.Response.Headers.CacheControl = "no-store";
-            await WriteReportAsync(context, report, checkedAt, context.User.Identity?.IsAuthenticated == true, showFailures);
+            var showChecks = context.User.Identity?.IsAuthenticated == true
+                || context.RequestServices.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>() is null;
+            await WriteReportAsync(context, report, checkedAt, showChecks, showFailures);
         }).AllowAnonymous().ExcludeFromDescription();
         app.MapHealthChecks(AliveEndpointPath, new HealthCheckOptions
         {

@@ -20,6 +20,9 @@ internal static class BenchmarkCommand
             case "lipsync":
                 await LipsyncBenchmark.RunAsync(Option(args, "--sessions", 10), OptionDouble(args, "--time-scale", 0.01));
                 break;
+            case "security":
+                await SecurityBenchmark.RunAsync(Option(args, "--requests", 2000));
+                break;
             case "realtime":
                 await RealtimeBenchmark.RunAsync(Option(args, "--round-trips", 2000), Option(args, "--conversations", 200));
                 break;
@@ -34,6 +37,8 @@ internal static class BenchmarkCommand
                       realtime [--round-trips N] [--conversations N]
                                                    Realtime proxy: added latency per relayed frame beside the stand-in direct, Api memory
                                                    per open conversation, concurrent conversations (1 to N) before it adds 5 ms
+                      security [--requests N]      what authentication (development key, stored key, JWT), tickets and the quota gate
+                                                   add to a request, beside the same lookup made straight to PostgreSQL
                     """);
                 break;
         }

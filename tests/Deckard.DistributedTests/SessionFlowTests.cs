@@ -115,7 +115,8 @@ public sealed class SessionFlowTests : IAsyncLifetime
     [Fact]
     public async Task Token_usage_is_stored_per_step_for_cost_accounting()
     {
-        await _pipeline.OpenAI.ScriptAsync("transcriptions", new { transcript = Question });
+        // A question nobody asked before: an identical one within the reuse window would be answered from the cache.
+        await _pipeline.OpenAI.ScriptAsync("transcriptions", new { transcript = $"{Question} Asked for the cost test {Guid.NewGuid():N}." });
         var id = await _pipeline.Sessions.CreatedIdAsync(
             await _pipeline.Sessions.CreateWithAudioAsync(await TestAudio.SpeechWavAsync(Question), "question.wav"));
         await _pipeline.Sessions.WaitForEndAsync(id);
