@@ -144,9 +144,13 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
     public static IResourceBuilder<ProjectResource> Project(IDistributedApplicationBuilder builder, string name) =>
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(project => project.Name == name));
 
-    /// <summary>Rows and queue entries that a rejected upload must not leave behind.</summary>
+    /// <summary>
+    /// Rows and queue entries that a rejected upload must not leave behind, counted once the pipeline is quiet: a session
+    /// an earlier test left running would otherwise add its artifacts between two counts.
+    /// </summary>
     public async Task<(long Sessions, long Artifacts, long Outbox, long Stream)> CountStoredAsync()
     {
+        await WaitForQuietAsync();
         await using var command = Database.CreateCommand(
             "SELECT (SELECT count(*) FROM sessions), (SELECT count(*) FROM artifacts), (SELECT count(*) FROM outbox)");
         await using var reader = await command.ExecuteReaderAsync();
@@ -161,6 +165,19 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     /// <summary>A client of the api acting for <paramref name="principal"/> with a key of its own.</summary>
     public async Task<SessionsClient> ClientForAsync(string principal) => new(Topology.CreateApiClient(await CreateApiKeyAsync(principal)));
+
+    /// <summary>Waits (up to 30 s) until no session is queued or running and the outbox has nothing left to publish.</summary>
+    public async Task WaitForQuietAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && await ScalarAsync<long>("""
+            SELECT (SELECT count(*) FROM sessions WHERE status IN ('queued', 'running'))
+                 + (SELECT count(*) FROM outbox WHERE sent_at IS NULL)
+            """) > 0)
+        {
+            await Task.Delay(100);
+        }
+    }
 
     public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {

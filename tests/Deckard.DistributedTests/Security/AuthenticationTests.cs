@@ -39,6 +39,7 @@ public sealed class AuthenticationTests
         await ProblemAssert.IsProblemAsync(response, 401, "unauthenticated");
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
         Assert.Equal(before.Sessions, (await _pipeline.CountStoredAsync()).Sessions);
+        await _pipeline.Sessions.WaitForEndAsync(session);
     }
 
     [Fact]
@@ -114,6 +115,7 @@ public sealed class AuthenticationTests
         Assert.Equal(subject, await _pipeline.ScalarAsync<string>("SELECT owner FROM sessions WHERE id = @id", ("id", id)));
         using var mine = await client.GetAsync(new Uri($"/api/sessions/{id}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, mine.StatusCode);
+        await new SessionsClient(client).WaitForEndAsync(id);
     }
 
     public static TheoryData<string, string> BadTokens => new()
@@ -169,6 +171,8 @@ public sealed class AuthenticationTests
         {
             await ProblemAssert.IsProblemAsync(notHere, 401, "ticket-not-accepted-here");
         }
+
+        await _pipeline.Sessions.WaitForEndAsync(other);
     }
 
     [Fact]

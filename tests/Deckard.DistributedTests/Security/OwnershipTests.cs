@@ -61,6 +61,7 @@ public sealed class OwnershipTests
         Assert.Equal([bobs], bobSessions);
         Assert.Single(aliceAvatars);
         Assert.Empty(bobAvatars);
+        await bob.WaitForEndAsync(bobs);
     }
 
     [Fact]

@@ -64,5 +64,6 @@ public sealed class PrivacyTests
 
         var consentedAt = await _pipeline.ScalarAsync<DateTime>("SELECT voice_consent_at FROM sessions WHERE id = @id", ("id", id));
         Assert.True(DateTime.UtcNow - consentedAt.ToUniversalTime() < TimeSpan.FromMinutes(1));
+        await _pipeline.Sessions.WaitForEndAsync(id);
     }
 }

@@ -43,6 +43,7 @@ public sealed class QuotaTests
         // Other principals are not affected by one principal's rate.
         using var others = await _pipeline.Sessions.Http.GetAsync(new Uri("/api/avatars", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, others.StatusCode);
+        await _pipeline.Sessions.WaitForEndAsync(session);
     }
 
     [Fact]
