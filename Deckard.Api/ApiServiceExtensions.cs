@@ -1,6 +1,7 @@
 using Deckard.Api.Conversations;
 using Deckard.Api.Events;
 using Deckard.Api.Media;
+using Deckard.Api.OpenApi;
 using Deckard.Api.Security;
 using Deckard.Api.Sessions;
 using Deckard.Api.Telemetry;
@@ -29,7 +30,12 @@ public static class ApiServiceExtensions
         });
         builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.AddExceptionHandler<DependencyUnavailableHandler>();
-        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        builder.Services.AddOpenApi(openApi => openApi
+            .AddDocumentTransformer<BearerSecuritySchemeTransformer>()
+            .AddDocumentTransformer<EventSchemaTransformer>()
+            .AddSchemaTransformer<OmittedNullsSchemaTransformer>());
+        // Numbers are numbers on the wire (the web defaults would also accept and document them as strings).
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         builder.Services.AddOptions<UploadOptions>()
             .Bind(builder.Configuration.GetSection(UploadOptions.SectionName))
             .ValidateDataAnnotations()

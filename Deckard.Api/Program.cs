@@ -2,6 +2,7 @@ using Deckard.Api;
 using Deckard.Api.Avatars;
 using Deckard.Api.Conversations;
 using Deckard.Api.Media;
+using Deckard.Api.OpenApi;
 using Deckard.Api.Security;
 using Deckard.Api.Sessions;
 using Scalar.AspNetCore;
@@ -13,8 +14,17 @@ if (ApiKeyCommand.IsCommand(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+if (BuildTimeDocument.IsGenerating)
+{
+    BuildTimeDocument.UsePlaceholderConnections(builder);
+}
+
 builder.AddServiceDefaults();
 builder.AddDeckardApi();
+if (BuildTimeDocument.IsGenerating)
+{
+    BuildTimeDocument.WithoutBackgroundWork(builder.Services);
+}
 
 var app = builder.Build();
 app.UseExceptionHandler();

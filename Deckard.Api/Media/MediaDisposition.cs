@@ -20,16 +20,21 @@ public static class MediaDisposition
         ["audio/flac"] = "flac",
         ["video/mp4"] = "mp4",
         ["video/webm"] = "webm",
+        // A transcript: text, never a document a browser would run.
+        ["text/plain"] = "txt",
     };
 
-    public static bool IsInline(string contentType) => InlineTypes.ContainsKey(contentType);
+    public static bool IsInline(string contentType) => InlineTypes.ContainsKey(MediaType(contentType));
 
     /// <summary>The type sent: the stored one when it renders inline, else opaque bytes.</summary>
     public static string ServedType(string contentType) => IsInline(contentType) ? contentType : "application/octet-stream";
 
+    /// <summary>The type without its parameters (<c>text/plain; charset=utf-8</c> is <c>text/plain</c>).</summary>
+    private static string MediaType(string contentType) => contentType.Split(';', 2)[0].Trim();
+
     public static void Apply(HttpResponse response, Guid artifactId, string contentType)
     {
-        var inline = InlineTypes.TryGetValue(contentType, out var extension);
+        var inline = InlineTypes.TryGetValue(MediaType(contentType), out var extension);
         response.Headers.ContentDisposition = inline ? $"inline; filename=\"{artifactId}.{extension}\"" : $"attachment; filename=\"{artifactId}.bin\"";
         response.Headers.XContentTypeOptions = "nosniff";
         // Signed links are capabilities: keep them out of shared caches and of Referer headers.

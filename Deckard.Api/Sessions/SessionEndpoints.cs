@@ -19,7 +19,7 @@ public static partial class SessionEndpoints
             .WithName("CreateSession")
             .WithSummary("Start a session from a voice prompt (multipart field 'audio') or a text prompt ('prompt'), with optional 'options' JSON " +
                          "(intent, style, voice, lipsync, avatarId); or a lip-sync session from a 'portrait' image and 'speech' audio.")
-            .Accepts<IFormFile>("multipart/form-data")
+            .Accepts<CreateSessionForm>("multipart/form-data")
             .DisableAntiforgery()
             .RequireRateLimiting(RateLimitingServiceExtensions.SessionCreationPolicy);
         sessions.MapGet("/{id:guid}", GetAsync).WithName("GetSession")

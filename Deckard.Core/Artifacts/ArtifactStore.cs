@@ -34,7 +34,7 @@ public sealed class ArtifactStore(NpgsqlDataSource dataSource)
         }
 
         await EventWriter.AppendAsync(connection, transaction, sessionId, EventTypes.ArtifactCreated,
-            new { artifactId = id, kind = artifact.Kind, role = artifact.Role, contentType = artifact.ContentType, sizeBytes = content.Length },
+            new ArtifactCreatedData(id, artifact.Kind, artifact.Role, artifact.ContentType, content.Length),
             now, cancellationToken);
         return new ArtifactView(id, artifact.Kind, artifact.Role, artifact.ContentType, content.Length, now);
     }

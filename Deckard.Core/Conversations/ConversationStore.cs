@@ -91,7 +91,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, OutboxPublish
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await EventWriter.AppendAsync(connection, transaction, conversation.SessionId, EventTypes.ConversationConnected,
-            new { sessionId = conversation.SessionId, nextTurn = conversation.NextTurn, voice }, timeProvider.GetUtcNow(), cancellationToken);
+            new ConversationConnectedData(conversation.SessionId, conversation.NextTurn, voice), timeProvider.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -171,16 +171,9 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, OutboxPublish
         row.Parameters.AddWithValue("complete", turn.Complete);
         row.Parameters.AddWithValue("now", now);
         batch.BatchCommands.Add(row);
-        batch.BatchCommands.Add(EventWriter.Command(conversation.SessionId, EventTypes.TurnCompleted, new
-        {
-            turn = turn.Number,
-            user = turn.User,
-            assistant = turn.Assistant,
-            audio = audio is null ? null : new { artifactId = audio.Id, durationMs = turn.AudioMs },
-            interrupted = turn.Interrupted,
-            complete = turn.Complete,
-            lipsync = render && audio is not null,
-        }, now));
+        batch.BatchCommands.Add(EventWriter.Command(conversation.SessionId, EventTypes.TurnCompleted, new TurnCompletedData(
+            turn.Number, turn.User, turn.Assistant, audio is null ? null : new TurnAudioData(audio.Id, turn.AudioMs),
+            turn.Interrupted, turn.Complete, Lipsync: render && audio is not null), now));
 
         var step = render && audio is not null
             ? new FlowStep(StepNames.Lipsync, new LipsyncInput(TurnRoles.Reply(turn.Number), LipsyncInput.AvatarPortrait, TurnRoles.Video(turn.Number), turn.Number))
@@ -228,7 +221,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, OutboxPublish
         }));
         batch.BatchCommands.Add(end);
         batch.BatchCommands.Add(EventWriter.Command(conversation.SessionId, EventTypes.ConversationEnded,
-            new { sessionId = conversation.SessionId, reason, turns = turns.Count }, now));
+            new ConversationEndedData(conversation.SessionId, reason, turns.Count), now));
         await EnqueueAndCommitAsync(connection, transaction, batch, conversation, step, TurnRoles.WholeInstance, now, cancellationToken, completeIfDone: true);
         return true;
     }

@@ -35,7 +35,7 @@ public static class SessionLifecycle
         command.Parameters.AddWithValue("session", sessionId);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("type", EventTypes.SessionCompleted);
-        command.Parameters.AddWithValue("data", DeckardJson.Serialize(new { sessionId }));
+        command.Parameters.AddWithValue("data", DeckardJson.Serialize(new SessionCompletedData(sessionId)));
         command.Parameters.AddWithValue("channel", EventWriter.NotificationChannel);
         command.Parameters.AddWithValue("payload", sessionId.ToString("N"));
         return command;

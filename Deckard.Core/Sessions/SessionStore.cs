@@ -68,7 +68,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
             step.Parameters.AddWithValue("now", now);
             batch.BatchCommands.Add(step);
             batch.BatchCommands.Add(EventWriter.Command(id, EventTypes.SessionCreated,
-                new { sessionId = id, status = SessionStatus.Queued, input = session.InputKind, firstStep = firstStep.Name }, now));
+                new SessionCreatedData(id, SessionStatus.Queued, session.InputKind, firstStep.Name), now));
             batch.BatchCommands.Add(OutboxWriter.Command(id, firstStep.Name, session.TraceParent, now, now));
             outboxId = await OutboxWriter.ExecuteAsync(batch, cancellationToken);
         }
@@ -185,7 +185,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
             await cancel.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await EventWriter.AppendAsync(connection, transaction, id, EventTypes.SessionCancelled, new { sessionId = id }, now, cancellationToken);
+        await EventWriter.AppendAsync(connection, transaction, id, EventTypes.SessionCancelled, new SessionCancelledData(id), now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         DeckardMetrics.RecordSessionEnded(SessionStatus.Cancelled);
         return CancelOutcome.Cancelled;

@@ -74,7 +74,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
             var running = new NpgsqlBatchCommand("UPDATE sessions SET status = 'running' WHERE id = @session AND status = 'queued'");
             running.Parameters.AddWithValue("session", sessionId);
             batch.BatchCommands.Add(running);
-            batch.BatchCommands.Add(EventWriter.Command(sessionId, EventTypes.StepStarted, StepEvent(stepName, instance, attempt), now));
+            batch.BatchCommands.Add(EventWriter.Command(sessionId, EventTypes.StepStarted, new StepStartedData(stepName, InstanceOrNull(instance), attempt), now));
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -135,13 +135,13 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         }
 
         batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.StepCompleted,
-            StepEvent(context.StepName, context.Instance, context.Attempt, new { usage = result.Usage }), now));
+            new StepCompletedData(context.StepName, InstanceOrNull(context.Instance), context.Attempt, result.Usage), now));
 
         if (next is null && goesLive)
         {
             batch.BatchCommands.Add(SessionLifecycle.GoLiveCommand(context.SessionId, now));
             batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.ConversationReady,
-                new { sessionId = context.SessionId, realtime = $"/api/sessions/{context.SessionId}/realtime" }, now));
+                new ConversationReadyData(context.SessionId, $"/api/sessions/{context.SessionId}/realtime"), now));
             await batch.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return StepCompletion.Stored;
@@ -199,7 +199,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
             BatchCommands =
             {
                 EventWriter.Command(context.SessionId, EventTypes.StepRetrying,
-                    StepEvent(context.StepName, context.Instance, context.Attempt, new { retryInMs = (long)delay.TotalMilliseconds, reason }), now),
+                    new StepRetryingData(context.StepName, InstanceOrNull(context.Instance), context.Attempt, (long)delay.TotalMilliseconds, reason), now),
                 OutboxWriter.Command(context.SessionId, context.StepName, traceParent, now + delay, now, context.Instance),
             },
         };
@@ -237,7 +237,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
 
         await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.StepFailed,
-            StepEvent(context.StepName, context.Instance, context.Attempt, new { reason }), now));
+            new StepFailedData(context.StepName, InstanceOrNull(context.Instance), context.Attempt, reason), now));
         if (context.Instance.Length > 0)
         {
             batch.BatchCommands.Add(SessionLifecycle.CompleteIfDoneCommand(context.SessionId, now));
@@ -247,32 +247,14 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         }
 
         batch.BatchCommands.Add(FinishSessionCommand(context.SessionId, SessionStatus.Failed, reason, now));
-        batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.SessionFailed, new { sessionId = context.SessionId, reason }, now));
+        batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.SessionFailed, new SessionFailedData(context.SessionId, reason), now));
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return StepFailureOutcome.SessionFailed;
     }
 
-    /// <summary>A step event's payload: the step, its instance when it has one, the attempt, and what else the event says.</summary>
-    public static Dictionary<string, object?> StepEvent(string step, string instance, int attempt, object? more = null)
-    {
-        var data = new Dictionary<string, object?> { ["step"] = step };
-        if (instance.Length > 0)
-        {
-            data["instance"] = instance;
-        }
-
-        data["attempt"] = attempt;
-        if (more is not null)
-        {
-            foreach (var property in JsonSerializer.SerializeToElement(more, DeckardJson.Options).EnumerateObject())
-            {
-                data[property.Name] = property.Value;
-            }
-        }
-
-        return data;
-    }
+    /// <summary>The flow's own run of a step has no instance: the events leave the field out.</summary>
+    private static string? InstanceOrNull(string instance) => instance.Length > 0 ? instance : null;
 
     private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

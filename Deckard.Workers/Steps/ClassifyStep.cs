@@ -3,6 +3,7 @@ using Deckard.Core.Events;
 using Deckard.Core.OpenAI;
 using Deckard.Core.Sessions;
 using Deckard.Core.Steps;
+using Deckard.Core.Storage;
 using Microsoft.Extensions.Options;
 using OpenAI.Responses;
 
@@ -78,7 +79,7 @@ public sealed class ClassifyStep(ResponsesClient responses, IOptions<OpenAIOptio
     private static StepResult Classified(string intent, string source, object arguments, ModelUsage? usage) => new()
     {
         Intent = (intent, arguments),
-        Events = [(EventTypes.IntentClassified, new { intent, source, arguments })],
+        Events = [(EventTypes.IntentClassified, new IntentClassifiedData(intent, source, JsonSerializer.SerializeToElement(arguments, DeckardJson.Options)))],
         Output = new { intent, source },
         Usage = usage,
     };

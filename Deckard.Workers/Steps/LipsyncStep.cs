@@ -164,15 +164,13 @@ public sealed partial class LipsyncStep(
                 lastWritten = progress.Elapsed;
                 try
                 {
-                    await context.ReportAsync(EventTypes.LipsyncProgress, new
-                    {
-                        stage = progress.Stage,
-                        submission = progress.Submission,
-                        elapsedMs = (long)progress.Elapsed.TotalMilliseconds,
-                        estimatedTotalMs = progress.Estimate is { } estimate ? (long?)estimate.TotalMilliseconds : null,
-                        etaMs = progress.Estimate is { } total ? (long?)Math.Max(0, (total - progress.Elapsed).TotalMilliseconds) : null,
-                        turn,
-                    }, CancellationToken.None);
+                    await context.ReportAsync(EventTypes.LipsyncProgress, new LipsyncProgressData(
+                        progress.Stage,
+                        progress.Submission,
+                        (long)progress.Elapsed.TotalMilliseconds,
+                        progress.Estimate is { } estimate ? (long)estimate.TotalMilliseconds : null,
+                        progress.Estimate is { } total ? (long)Math.Max(0, (total - progress.Elapsed).TotalMilliseconds) : null,
+                        turn), CancellationToken.None);
                 }
                 catch (ProgressNotStoredException exception)
                 {

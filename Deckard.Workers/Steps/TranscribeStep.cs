@@ -41,7 +41,7 @@ public sealed class TranscribeStep(
         return new StepResult
         {
             Transcript = text,
-            Events = [(EventTypes.TranscriptReady, new { transcript = text, language = transcription.Language, durationSeconds = transcription.Duration?.TotalSeconds })],
+            Events = [(EventTypes.TranscriptReady, new TranscriptReadyData(text, transcription.Language, transcription.Duration?.TotalSeconds))],
             Artifacts = [NewArtifact.FromBytes(ArtifactKinds.Transcript, ArtifactRoles.Transcript, "text/plain; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(text))],
             Output = new { characters = text.Length, language = transcription.Language },
             Usage = usage,

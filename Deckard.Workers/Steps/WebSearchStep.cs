@@ -84,7 +84,7 @@ public sealed partial class WebSearchStep(ResponsesClient responses, AnswerCache
     private static StepResult Answered(Answer answer, ModelUsage? usage, Guid? reusedFrom)
     {
         var reused = reusedFrom is not null;
-        var shown = new { answer.Text, answer.SpokenText, answer.Citations, answer.Model, reused, reusedFromSession = reusedFrom };
+        var shown = new AnswerReadyData(answer.Text, answer.SpokenText, answer.Citations, answer.Model, reused, reusedFrom);
         return new StepResult
         {
             Events = [(EventTypes.AnswerReady, shown)],

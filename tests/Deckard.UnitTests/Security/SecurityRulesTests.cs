@@ -36,6 +36,7 @@ public sealed class SecurityRulesTests
     [InlineData("image/png", "inline", "png")]
     [InlineData("video/mp4", "inline", "mp4")]
     [InlineData("audio/wav", "inline", "wav")]
+    [InlineData("text/plain; charset=utf-8", "inline", "txt")]
     [InlineData("text/html", "attachment", "bin")]
     [InlineData("image/svg+xml", "attachment", "bin")]
     [InlineData("application/javascript", "attachment", "bin")]

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace Deckard.Api.Security;
+namespace Deckard.Api.OpenApi;
 
 /// <summary>
 /// Declares the bearer token in the OpenAPI document, once for every operation, so generated clients and the
