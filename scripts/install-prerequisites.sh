@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the OS packages Deckard needs on Debian/Ubuntu, skipping the ones already present.
 #   PostgreSQL and Redis: the AppHost runs them as local processes (no container engine needed).
-#   ffmpeg: media conversion; espeak-ng: speech for tests and the OpenAI stand-in; chromium: browser tests.
+#   ffmpeg: media conversion; espeak-ng: speech for tests and the OpenAI stand-in; chromium: browser tests;
+#   Node.js and npm (when no node is on the PATH): the TypeScript client in web/ and its tests.
 set -euo pipefail
 
 packages=(postgresql redis-server ffmpeg espeak-ng chromium)
@@ -11,6 +12,10 @@ for package in "${packages[@]}"; do
     missing+=("$package")
   fi
 done
+
+if ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 
 if ((${#missing[@]} == 0)); then
   echo "prerequisites: all present (${packages[*]})"

@@ -30,7 +30,7 @@ export DECKARD_TEST_ARTIFACTS="$PWD/$results/artifacts"
 mkdir -p "$results"
 if (($# > 0)); then
   projects=()
-  for name in "$@"; do projects+=("tests/$name/$name.csproj"); done
+  for name in "$@"; do [[ $name == web ]] || projects+=("tests/$name/$name.csproj"); done
 else
   mapfile -t projects < <(ls tests/*/*.csproj)
 fi
@@ -47,6 +47,31 @@ for project in "${projects[@]}"; do
   fi
 done
 
+# The TypeScript client: its generated types match the OpenAPI document, it compiles in strict mode, and its unit
+# tests (Vitest, no network) pass. Each check that cannot run counts as one failure.
+web_passed=0
+web_failed=0
+if [[ " $* " == *" web "* || $# -eq 0 ]]; then
+  echo "=== web"
+  if (cd web && npm ci --no-audit --no-fund --loglevel=error); then
+    (cd web && npm run --silent check:generated) || web_failed=$((web_failed + 1))
+    (cd web && npm run --silent typecheck) && echo "web: types compile (strict)" || web_failed=$((web_failed + 1))
+    (cd web && npx vitest run --reporter=default --reporter=junit --outputFile="../$results/web.junit.xml") || true
+    if [[ -f "$results/web.junit.xml" ]]; then
+      read -r tests failures errors < <(grep -o '<testsuites [^>]*>' "$results/web.junit.xml" |
+        sed -E 's/.*tests="([0-9]+)".*failures="([0-9]+)".*errors="([0-9]+)".*/\1 \2 \3/')
+      web_failed=$((web_failed + failures + errors))
+      web_passed=$((web_passed + tests - failures - errors))
+    else
+      echo "web: vitest produced no results"
+      web_failed=$((web_failed + 1))
+    fi
+  else
+    echo "web: npm ci failed"
+    web_failed=$((web_failed + 1))
+  fi
+fi
+
 # Each TRX file carries <Counters total=".." passed=".." failed=".." ...>; sum them.
 read -r passed failed skipped < <(
   cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' |
@@ -59,6 +84,7 @@ read -r passed failed skipped < <(
         if (kv[1] == "notExecuted") s += kv[2];
       }
     } END { printf "%d %d %d\n", p, f, s }')
-failed=$((failed + crashed + drift))
+failed=$((failed + crashed + drift + web_failed))
+passed=$((passed + web_passed))
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 ((failed == 0 && passed > 0))
