@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Deckard.Api;
@@ -12,6 +13,34 @@ public static class ApiProblems
     }
 
     public static string TypeOf(string code) => $"https://deckard.dev/problems/{code}";
+
+    /// <summary>
+    /// The same problem written straight to the response, for middleware and authentication handlers that answer
+    /// before an endpoint runs (a 401 challenge, a 429 from the rate limiter).
+    /// </summary>
+    public static Task WriteAsync(
+        HttpContext context, int status, string code, string title, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/problem+json";
+        var problem = new Dictionary<string, object?>
+        {
+            ["type"] = TypeOf(code),
+            ["title"] = title,
+            ["status"] = status,
+            ["detail"] = detail,
+            ["code"] = code,
+        };
+        foreach (var (name, value) in extensions ?? new Dictionary<string, object?>())
+        {
+            problem[name] = value;
+        }
+
+        return context.Response.WriteAsync(JsonSerializer.Serialize(problem), context.RequestAborted);
+    }
+
+    /// <summary>A <c>Retry-After</c> in whole seconds, at least one.</summary>
+    public static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 
     /// <summary>
     /// A code for the problems ASP.NET Core writes itself (an unmatched route, a wrong method, a bad parameter), so

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Deckard.Api.Security;
 
 /// <summary>The 401 every scheme answers: problem+json with a code, and <c>WWW-Authenticate: Bearer</c>.</summary>
@@ -18,17 +16,7 @@ public static class AuthenticationProblem
             ? (knownCode, knownDetail)
             : ("unauthenticated", "Send 'Authorization: Bearer <key>' with a Deckard API key or your identity provider's token; " +
                                   "EventSource and WebSocket URLs take ?ticket= from POST /api/sessions/{id}/tickets.");
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        context.Response.ContentType = "application/problem+json";
-        var problem = new Dictionary<string, object?>
-        {
-            ["type"] = $"https://deckard.dev/problems/{code}",
-            ["title"] = "Authentication is required",
-            ["status"] = 401,
-            ["detail"] = detail,
-            ["code"] = code,
-        };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(problem), context.RequestAborted);
+        return ApiProblems.WriteAsync(context, StatusCodes.Status401Unauthorized, code, "Authentication is required", detail);
     }
 }

@@ -74,7 +74,7 @@ public sealed record QuotaRefusal(string Code, string Title, string Detail, Time
     /// <summary>The refusal as an endpoint's result; <c>Retry-After</c> goes on the response first.</summary>
     public ProblemHttpResult ToResult(HttpContext context)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalSeconds));
+        var seconds = ApiProblems.RetryAfterSeconds(RetryAfter);
         context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var extensions = new Dictionary<string, object?>(Extensions ?? new Dictionary<string, object?>()) { ["retryAfterSeconds"] = seconds };
         return ApiProblems.Create(StatusCodes.Status429TooManyRequests, Code, Title, Detail, extensions);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -43,11 +42,10 @@ public static class RateLimitingServiceExtensions
                 var principal = context.User.Identity?.Name ?? "address:" + context.Connection.RemoteIpAddress;
                 return PerMinute("sessions:" + principal, quotas.For(principal).SessionsPerMinute);
             });
-            limiter.OnRejected = (rejected, cancellationToken) =>
+            limiter.OnRejected = (rejected, _) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-                return new ValueTask(WriteTooManyAsync(rejected.HttpContext, "rate-limited", "Too many requests",
-                    "This principal is over its request rate; wait for Retry-After seconds, then try again.", retryAfter, cancellationToken));
+                return new ValueTask(WriteTooManyAsync(rejected.HttpContext, retryAfter));
             };
         });
         return builder;
@@ -67,29 +65,13 @@ public static class RateLimitingServiceExtensions
             AutoReplenishment = true,
         });
 
-    /// <summary>429 with <c>Retry-After</c> (whole seconds, at least one) and a problem+json body.</summary>
-    public static Task WriteTooManyAsync(
-        HttpContext context, string code, string title, string detail, TimeSpan retryAfter, CancellationToken cancellationToken,
-        IDictionary<string, object?>? extensions = null)
+    /// <summary>429 <c>rate-limited</c> with <c>Retry-After</c> (whole seconds, at least one) and a problem+json body.</summary>
+    private static Task WriteTooManyAsync(HttpContext context, TimeSpan retryAfter)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        var seconds = ApiProblems.RetryAfterSeconds(retryAfter);
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        context.Response.ContentType = "application/problem+json";
-        var problem = new Dictionary<string, object?>
-        {
-            ["type"] = ApiProblems.TypeOf(code),
-            ["title"] = title,
-            ["status"] = 429,
-            ["detail"] = detail,
-            ["code"] = code,
-            ["retryAfterSeconds"] = seconds,
-        };
-        foreach (var (name, value) in extensions ?? new Dictionary<string, object?>())
-        {
-            problem[name] = value;
-        }
-
-        return context.Response.WriteAsync(JsonSerializer.Serialize(problem), cancellationToken);
+        return ApiProblems.WriteAsync(context, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests",
+            "This principal is over its request rate; wait for Retry-After seconds, then try again.",
+            new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds });
     }
 }
