@@ -12,7 +12,7 @@ var redis = servers.AddRedis("redis");
 var openai = builder.AddOpenAI("openai");
 var stableAvatar = builder.AddStableAvatar("stableavatar");
 
-builder.AddProject<Projects.Deckard_Api>("api")
+var api = builder.AddProject<Projects.Deckard_Api>("api")
     .WithDevelopmentPort(5080)
     .WithReference(database).WaitFor(database)
     .WithReference(redis).WaitFor(redis)
@@ -20,6 +20,9 @@ builder.AddProject<Projects.Deckard_Api>("api")
     .WithDevelopmentApiKey()
     .WithDashboardUrl()
     .WithServiceDefaults();
+
+// The web app's dev server (web/, http://localhost:5173), pointed at the api.
+api.WithWebApp();
 
 builder.AddProject<Projects.Deckard_Workers>("workers")
     .WithReplicas(builder.Configuration.GetValue("Resources:workers:Replicas", 2))

@@ -15,6 +15,8 @@ public static class DevelopmentApiKey
     public static string From(IConfiguration configuration) =>
         configuration[EnvironmentVariable] is { Length: > 0 } configured ? configured : Default;
 
+    private const string ParameterName = "dev-api-key";
+
     public static IResourceBuilder<ProjectResource> WithDevelopmentApiKey(this IResourceBuilder<ProjectResource> api)
     {
         if (api.ApplicationBuilder.ExecutionContext.IsPublishMode)
@@ -22,10 +24,15 @@ public static class DevelopmentApiKey
             return api;
         }
 
-        var key = api.ApplicationBuilder.AddParameter("dev-api-key", From(api.ApplicationBuilder.Configuration), secret: true);
-        return api.WithEnvironment("Auth__DevelopmentKey", key).WithAnnotation(new DevelopmentApiKeyAnnotation(
+        return api.WithEnvironment("Auth__DevelopmentKey", Parameter(api.ApplicationBuilder)).WithAnnotation(new DevelopmentApiKeyAnnotation(
             From(api.ApplicationBuilder.Configuration) == Default ? Default : $"<{EnvironmentVariable}>"));
     }
+
+    /// <summary>The key as a secret parameter, made once: the api takes it, and the web app's dev server hands it to the page.</summary>
+    public static IResourceBuilder<ParameterResource> Parameter(IDistributedApplicationBuilder builder) =>
+        builder.Resources.OfType<ParameterResource>().FirstOrDefault(parameter => parameter.Name == ParameterName) is { } existing
+            ? builder.CreateResourceBuilder(existing)
+            : builder.AddParameter(ParameterName, From(builder.Configuration), secret: true);
 }
 
 /// <summary>What the ready summary says about the key: the well-known one by name, a custom one only by where it came from.</summary>

@@ -42,6 +42,12 @@ internal sealed class ReadyAnnouncement(
                 .AppendLine();
         }
 
+        // The web app is not waited for: it is a convenience, and its dev server needs Node.js.
+        foreach (var web in model.Resources.OfType<ExecutableResource>().Where(resource => resource.HasAnnotationOfType<WebAppAnnotation>()))
+        {
+            summary.Append("  ").Append(web.Name.PadRight(12)).Append(' ').Append(web.GetEndpoint("http").Url).AppendLine("  (the web app)");
+        }
+
         foreach (var service in services)
         {
             if (service.TryGetLastAnnotation<DevelopmentApiKeyAnnotation>(out var key))

@@ -34,7 +34,8 @@ internal sealed class BenchmarkTopology : IAsyncDisposable
         var state = Directory.CreateTempSubdirectory("deckard-bench-").FullName;
         File.SetUnixFileMode(state, (UnixFileMode)0b111_101_101);
         var developmentApiKey = $"bench-key-{Guid.NewGuid():N}";
-        string[] args = [$"--AppHost:StateDirectory={state}", $"--DECKARD_DEV_API_KEY={developmentApiKey}", .. settings.Select(pair => $"--{pair.Key}={pair.Value}")];
+        // The services alone: the web app's dev server is no part of what the pipeline benchmarks measure.
+        string[] args = [$"--AppHost:StateDirectory={state}", $"--DECKARD_DEV_API_KEY={developmentApiKey}", "--AppHost:WebApp=false", .. settings.Select(pair => $"--{pair.Key}={pair.Value}")];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Deckard_AppHost>(args, (options, _) => options.DisableDashboard = true);
         // The figures are the output: the host's own request logging would bury them.
         // A server's health check fails while it starts, which Aspire logs as an error: expected, and not a figure.

@@ -17,6 +17,9 @@ public sealed class DeckardTestApp : IAsyncDisposable
 {
     public static readonly TimeSpan StartDeadline = TimeSpan.FromMinutes(3);
 
+    /// <summary>The AppHost setting that includes the web app's dev server; <c>"true"</c> in <c>settings</c> turns it on.</summary>
+    public const string WebAppSetting = "AppHost:WebApp";
+
     private readonly ConcurrentDictionary<string, ResourceEvent> _states = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _logs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _lastLogLine = new(StringComparer.Ordinal);
@@ -78,7 +81,14 @@ public sealed class DeckardTestApp : IAsyncDisposable
     {
         var state = CreateStateFolder();
         var developmentApiKey = $"test-key-{Guid.NewGuid():N}";
-        string[] args = [$"--AppHost:StateDirectory={state}", $"--DECKARD_DEV_API_KEY={developmentApiKey}", .. (settings ?? new Dictionary<string, string>()).Select(pair => $"--{pair.Key}={pair.Value}")];
+        // The web app's dev server only where a test asks for it (the browser tests): the rest test the services.
+        var effective = new Dictionary<string, string> { [WebAppSetting] = "false" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            effective[key] = value;
+        }
+
+        string[] args = [$"--AppHost:StateDirectory={state}", $"--DECKARD_DEV_API_KEY={developmentApiKey}", .. effective.Select(pair => $"--{pair.Key}={pair.Value}")];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Deckard_AppHost>(args, (options, _) =>
         {
             options.DisableDashboard = !dashboard;
