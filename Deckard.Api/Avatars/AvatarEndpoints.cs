@@ -1,4 +1,5 @@
 using Deckard.Api.Media;
+using Deckard.Api.OpenApi;
 using Deckard.Api.Sessions;
 using Deckard.Core.Avatars;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,8 @@ public static class AvatarEndpoints
         endpoints.MapGet("/api/avatars", ListAsync)
             .WithName("ListAvatars")
             .WithTags("Avatars")
-            .WithSummary("The caller's avatars (the portraits they generated), current first; name one in a session's options.avatarId.");
+            .WithSummary("The caller's avatars (the portraits they generated), current first; name one in a session's options.avatarId.")
+            .ProducesProblems(ProblemMetadata.Authenticated);
         return endpoints;
     }
 

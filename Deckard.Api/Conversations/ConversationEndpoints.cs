@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.Net.WebSockets;
+using Deckard.Api.OpenApi;
 using Deckard.Api.Security;
 using Deckard.Api.Sessions;
 using Deckard.Core.Conversations;
@@ -15,7 +16,10 @@ public static partial class ConversationEndpoints
         endpoints.MapGet("/api/sessions/{id:guid}/realtime", ConnectAsync)
             .WithTags("Sessions")
             .WithName("ConnectConversation")
-            .WithSummary("WebSocket: the live conversation of a session whose intent is conversation (GA Realtime events, relayed by Deckard).");
+            .WithSummary("WebSocket: the live conversation of a session whose intent is conversation (GA Realtime events, relayed by Deckard).")
+            .Produces(StatusCodes.Status101SwitchingProtocols)
+            .ProducesProblems(ProblemMetadata.Authenticated)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status502BadGateway);
         return endpoints;
     }
 

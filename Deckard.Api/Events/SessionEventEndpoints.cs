@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Deckard.Api.OpenApi;
 using Deckard.Api.Sessions;
 using Deckard.Core.Events;
 using Deckard.Core.Sessions;
@@ -23,7 +24,8 @@ public static class SessionEventEndpoints
             .WithSummary("text/event-stream of the session's events (resumes from Last-Event-ID, ends after a terminal event); " +
                          "with Accept: application/json and ?after=N, the same events as a JSON array.")
             .Produces<EventResponse[]>(contentType: "application/json")
-            .Produces(200, contentType: "text/event-stream");
+            .Produces(200, contentType: "text/event-stream")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         return sessions;
     }
 

@@ -1,3 +1,4 @@
+using Deckard.Api.OpenApi;
 using Deckard.Core.Artifacts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,7 +13,10 @@ public static class MediaEndpoints
             .WithTags("Media")
             .WithSummary("An artifact's bytes, with a valid unexpired signature; supports Range.")
             // The signature is the credential: an <img> or <video> element cannot send a bearer token.
-            .AllowAnonymous();
+            .AllowAnonymous()
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         return endpoints;
     }
 

@@ -1,3 +1,4 @@
+using Deckard.Api.OpenApi;
 using Deckard.Api.Sessions;
 using Deckard.Core.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +12,8 @@ public static class TicketEndpoints
         sessions.MapPost("/{id:guid}/tickets", IssueAsync)
             .WithName("CreateSessionTicket")
             .WithSummary("A short-lived, single-use ticket for this session's event stream or realtime socket, for browsers, " +
-                         "which cannot put an Authorization header on EventSource or WebSocket: append ?ticket= to the URL.");
+                         "which cannot put an Authorization header on EventSource or WebSocket: append ?ticket= to the URL.")
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return sessions;
     }
 

@@ -1,5 +1,6 @@
 using Deckard.Api.Events;
 using Deckard.Api.Media;
+using Deckard.Api.OpenApi;
 using Deckard.Api.Security;
 using Deckard.Api.Telemetry;
 using Deckard.Core.Avatars;
@@ -14,20 +15,25 @@ public static partial class SessionEndpoints
 {
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var sessions = endpoints.MapGroup("/api/sessions").WithTags("Sessions");
+        var sessions = endpoints.MapGroup("/api/sessions").WithTags("Sessions").ProducesProblems(ProblemMetadata.Authenticated);
         sessions.MapPost("/", CreateAsync)
             .WithName("CreateSession")
             .WithSummary("Start a session from a voice prompt (multipart field 'audio') or a text prompt ('prompt'), with optional 'options' JSON " +
                          "(intent, style, voice, lipsync, avatarId); or a lip-sync session from a 'portrait' image and 'speech' audio.")
             .Accepts<CreateSessionForm>("multipart/form-data")
             .DisableAntiforgery()
-            .RequireRateLimiting(RateLimitingServiceExtensions.SessionCreationPolicy);
+            .RequireRateLimiting(RateLimitingServiceExtensions.SessionCreationPolicy)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
         sessions.MapGet("/{id:guid}", GetAsync).WithName("GetSession")
-            .WithSummary("The session: status, transcript, intent, results (e.g. the answer), steps, artifacts, cost estimate, error.");
-        sessions.MapGet("/", ListAsync).WithName("ListSessions").WithSummary("The caller's sessions, newest first, cursor-paged.");
-        sessions.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelSession").WithSummary("Stop pending work; the session ends cancelled.");
+            .WithSummary("The session: status, transcript, intent, results (e.g. the answer), steps, artifacts, cost estimate, error.")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        sessions.MapGet("/", ListAsync).WithName("ListSessions").WithSummary("The caller's sessions, newest first, cursor-paged.")
+            .ProducesProblems(StatusCodes.Status400BadRequest);
+        sessions.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelSession").WithSummary("Stop pending work; the session ends cancelled.")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         sessions.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteSession")
-            .WithSummary("Delete a finished session with its transcript, artifacts and media (cancel a running one first).");
+            .WithSummary("Delete a finished session with its transcript, artifacts and media (cancel a running one first).")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         sessions.MapSessionEvents();
         sessions.MapSessionTickets();
         return endpoints;
