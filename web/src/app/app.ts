@@ -6,11 +6,14 @@
 import {
   createDeckardClient,
   DeckardProblemError,
+  initialConversationState,
+  type Conversation,
   type CreateSessionInput,
   type DeckardClient,
   type SessionStreamEvent,
 } from "../lib/agents";
 import type { AppConfig } from "./config";
+import { joinErrorView } from "./conversation";
 import { formatError, isAbort, toErrorView } from "./errors";
 import { buildOptions } from "./options";
 import { eventsKey, hashForSession, parseKeptEvents, serializeKeptEvents, sessionIdFromHash } from "./persistence";
@@ -45,8 +48,14 @@ export function startApp(doc: Document, config: AppConfig, client: DeckardClient
 
   let run = new AbortController();
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The live conversation this page joined, if any; `joining` while it connects. */
+  let conversation: Conversation | null = null;
+  let joining = false;
 
   function beginRun(): AbortSignal {
+    // Moving on to another session is hanging up, not stepping away from a conversation left running.
+    conversation?.hangUp();
+    conversation = null;
     run.abort(new DOMException("Another session took over the page.", "AbortError"));
     clearTimeout(refreshTimer);
     run = new AbortController();
@@ -93,15 +102,18 @@ export function startApp(doc: Document, config: AppConfig, client: DeckardClient
       if (signal.aborted) return;
       dispatch({ type: "created", session });
       showInUrl(session.id);
-      void follow(session.id, 0, signal);
+      void follow(session.id, 0, signal, { join: true });
       void refreshHistory();
     } catch (error) {
       fail(error, signal);
     }
   }
 
-  /** Follows the events after `after` until the session ends, then loads its results. */
-  async function follow(id: string, after: number, signal: AbortSignal) {
+  /**
+   * Follows the events after `after` until the session ends, then loads its results. With `join`, a conversation that
+   * becomes ready is joined at once (the person just asked for it); otherwise the page offers to rejoin.
+   */
+  async function follow(id: string, after: number, signal: AbortSignal, { join }: { join: boolean }) {
     try {
       await client.followEvents(id, {
         after,
@@ -111,6 +123,7 @@ export function startApp(doc: Document, config: AppConfig, client: DeckardClient
           dispatch({ type: "event", event });
           if (event.type === "artifact.created" && !isInputRole(event.data.role) && event.data.kind !== "transcript") refreshSoon(id, signal);
           if (event.type === "answer.ready" || event.type === "conversation.ready") refreshSoon(id, signal);
+          if (event.type === "conversation.ready" && join) void joinConversation(id, signal);
         },
       });
       clearTimeout(refreshTimer);
@@ -150,7 +163,28 @@ export function startApp(doc: Document, config: AppConfig, client: DeckardClient
     showInUrl(id);
     for (const event of kept) dispatch({ type: "event", event });
     if (hasTerminalEvent(kept)) void load(id, signal); // nothing more will come: just the results
-    else void follow(id, kept.at(-1)?.id ?? 0, signal);
+    else void follow(id, kept.at(-1)?.id ?? 0, signal, { join: false });
+  }
+
+  // ---- the live conversation ----
+
+  /** Joins the session's live conversation: microphone, speakers, its turns on screen. */
+  async function joinConversation(id: string, signal: AbortSignal) {
+    if (joining || (conversation && conversation.state.phase !== "ended")) return;
+    joining = true;
+    dispatch({ type: "conversation", conversation: initialConversationState() });
+    try {
+      conversation = await client.connectConversation(id, {
+        signal,
+        onStateChange: (live) => {
+          if (!signal.aborted) dispatch({ type: "conversation", conversation: live });
+        },
+      });
+    } catch (error) {
+      if (!signal.aborted) dispatch({ type: "conversation-failed", error: joinErrorView(error, config.apiBase, location.origin) });
+    } finally {
+      joining = false;
+    }
   }
 
   async function refreshHistory() {
@@ -270,6 +304,14 @@ export function startApp(doc: Document, config: AppConfig, client: DeckardClient
       .finally(() => {
         e.cancel.disabled = false;
       });
+  });
+
+  // ---- the conversation's buttons ----
+
+  e.hangup.addEventListener("click", () => conversation?.hangUp());
+  e.mute.addEventListener("click", () => conversation?.mute(!conversation.state.muted));
+  e.rejoin.addEventListener("click", () => {
+    if (state.sessionId) void joinConversation(state.sessionId, run.signal);
   });
 
   e.history.addEventListener("click", (event) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mediaUrl, readConfig } from "./config";
-import { cleanCitations, hasResults, pickPortrait, pickResults, pickSpeech, pickVideo, readAnswer } from "./results";
+import { cleanCitations, hasResults, pickPortrait, pickResults, pickSpeech, pickVideos, readAnswer } from "./results";
 import { API, artifact, session } from "./test-support";
 
 describe("picking artifacts", () => {
@@ -15,15 +15,23 @@ describe("picking artifacts", () => {
   it("finds the portrait, the spoken answer and the video, never the uploaded recording", () => {
     expect(pickPortrait(artifacts)?.id).toBe("image-portrait");
     expect(pickSpeech(artifacts)?.id).toBe("audio-answer-speech");
-    expect(pickVideo(artifacts)?.id).toBe("video-lipsync-video");
+    expect(pickVideos(artifacts).map((video) => video.id)).toEqual(["video-lipsync-video"]);
     expect(pickSpeech([artifact("audio", "input-audio"), artifact("audio", "input-speech")])).toBeNull();
     expect(pickPortrait([artifact("image", "input-portrait")])).toBeNull();
   });
 
-  it("takes a conversation's newest reply and video when there is no answer speech", () => {
-    const conversation = [artifact("audio", "turn-1-reply"), artifact("video", "turn-1-video"), artifact("audio", "turn-2-reply"), artifact("video", "turn-2-video")];
-    expect(pickSpeech(conversation)?.role).toBe("turn-2-reply");
-    expect(pickVideo(conversation)?.role).toBe("turn-2-video");
+  it("takes a conversation's newest reply when there is no answer speech, and every turn's video in turn order", () => {
+    const conversation = [
+      artifact("audio", "turn-1-reply"),
+      artifact("audio", "turn-2-reply"),
+      artifact("audio", "turn-10-reply"),
+      artifact("video", "turn-10-video"),
+      artifact("video", "turn-2-video"), // renders may finish out of order
+      artifact("video", "turn-1-video"),
+      artifact("video", "conversation-video"),
+    ];
+    expect(pickSpeech(conversation)?.role).toBe("turn-10-reply");
+    expect(pickVideos(conversation).map((video) => video.role)).toEqual(["turn-1-video", "turn-2-video", "turn-10-video", "conversation-video"]);
   });
 });
 
@@ -62,7 +70,7 @@ describe("pickResults", () => {
         reused: false,
       },
       speechUrl: "http://localhost:5080/api/media/audio-answer-speech?expires=1764785000&sig=abc",
-      videoUrl: "http://localhost:5080/api/media/video-lipsync-video?expires=1764785000&sig=abc",
+      videos: [{ url: "http://localhost:5080/api/media/video-lipsync-video?expires=1764785000&sig=abc", role: "lipsync-video", label: "Lip-synced video" }],
     });
   });
 
@@ -73,9 +81,18 @@ describe("pickResults", () => {
     expect(view.answer).toBeNull();
   });
 
+  it("labels a conversation's videos by turn", () => {
+    const view = pickResults(session({ status: "completed", intent: "conversation", artifacts: [artifact("video", "turn-2-video"), artifact("video", "turn-1-video")] }), {}, API);
+    expect(view.videos.map(({ label, role }) => [label, role])).toEqual([
+      ["Turn 1", "turn-1-video"],
+      ["Turn 2", "turn-2-video"],
+    ]);
+    expect(hasResults({ ...pickResults(null, {}, API), videos: view.videos })).toBe(true);
+  });
+
   it("falls back to what the events said until the session is loaded", () => {
     const live = { transcript: "hello", intent: "conversation", answer: { text: "hi", citations: [], reused: true } };
-    expect(pickResults(null, live, API)).toMatchObject({ transcript: "hello", intent: "conversation", answer: live.answer, videoUrl: null });
+    expect(pickResults(null, live, API)).toMatchObject({ transcript: "hello", intent: "conversation", answer: live.answer, videos: [] });
     expect(hasResults(pickResults(null, {}, API))).toBe(false);
     expect(hasResults(pickResults(null, live, API))).toBe(true);
   });

@@ -12,7 +12,14 @@ export interface AnswerView {
   reused: boolean;
 }
 
-/** What the results panel shows; null where the session has nothing of that kind (yet). */
+/** A video to show, with what it is: "Lip-synced video", "Turn 2", "Whole conversation". */
+export interface VideoView {
+  url: string;
+  role: string;
+  label: string;
+}
+
+/** What the results panel shows; null (or empty) where the session has nothing of that kind (yet). */
 export interface ResultsView {
   transcript: string | null;
   /** The typed prompt, for a session that had no voice. */
@@ -21,7 +28,8 @@ export interface ResultsView {
   portraitUrl: string | null;
   answer: AnswerView | null;
   speechUrl: string | null;
-  videoUrl: string | null;
+  /** Every video: one for a lip-sync, one per reply (or one in all) for a conversation. */
+  videos: VideoView[];
 }
 
 /** What the events told so far, shown until (and unless) the session itself says otherwise. */
@@ -92,9 +100,25 @@ export function pickSpeech(artifacts: readonly Artifact[]): Artifact | null {
   return pick(artifacts, "audio", "answer-speech", (artifact) => !isInputRole(artifact.role));
 }
 
-/** The lip-synced video: the session's lipsync-video, else the newest video (a conversation's). */
-export function pickVideo(artifacts: readonly Artifact[]): Artifact | null {
-  return pick(artifacts, "video", "lipsync-video", () => true);
+/** The turn a conversation's artifact role ("turn-2-video") belongs to, else null. */
+function turnOfRole(role: string): number | null {
+  const match = /^turn-(\d+)-/.exec(role);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * Every video, in order: the lip-sync's, then a conversation's per turn (by turn number, whatever order the renders
+ * finished in), then any other (the whole conversation's).
+ */
+export function pickVideos(artifacts: readonly Artifact[]): Artifact[] {
+  const rank = (artifact: Artifact) => (artifact.role === "lipsync-video" ? -1 : (turnOfRole(artifact.role) ?? Number.MAX_SAFE_INTEGER));
+  return artifacts.filter((artifact) => artifact.kind === "video").sort((a, b) => rank(a) - rank(b));
+}
+
+function videoLabel(role: string): string {
+  const turn = turnOfRole(role);
+  if (turn !== null) return `Turn ${turn}`;
+  return role === "conversation-video" ? "Whole conversation" : "Lip-synced video";
 }
 
 /** The results panel from the session (when loaded) and what its events said; media links prefixed with the API base. */
@@ -108,11 +132,11 @@ export function pickResults(session: Session | null, live: LiveResults, apiBase:
     portraitUrl: link(pickPortrait(artifacts)),
     answer: (session ? readAnswer(session.results) : null) ?? live.answer ?? null,
     speechUrl: link(pickSpeech(artifacts)),
-    videoUrl: link(pickVideo(artifacts)),
+    videos: pickVideos(artifacts).map((artifact) => ({ url: mediaUrl(apiBase, artifact.url), role: artifact.role, label: videoLabel(artifact.role) })),
   };
 }
 
-/** True when the panel would be empty. */
+/** False when the panel would be empty. */
 export function hasResults(view: ResultsView): boolean {
-  return Object.values(view).some((value) => value !== null);
+  return Object.values(view).some((value) => (Array.isArray(value) ? value.length > 0 : value !== null));
 }

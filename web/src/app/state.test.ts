@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { initialConversationState } from "../lib/agents";
 import { buildOptions } from "./options";
 import { canStart, hasTerminalEvent, initialState, reduce, statusOfSession, type Action, type AppState } from "./state";
 import { SESSION_ID, event, session } from "./test-support";
@@ -139,6 +140,30 @@ describe("opening a session", () => {
     ]);
     expect(hasTerminalEvent([event(1, "session.created", { sessionId: SESSION_ID, status: "queued", input: "prompt", firstStep: "classify" })])).toBe(false);
     expect(hasTerminalEvent([event(9, "session.completed", { sessionId: SESSION_ID })])).toBe(true);
+  });
+});
+
+describe("a live conversation", () => {
+  const conversing = run([{ type: "submit" }, created, { type: "event", event: event(2, "conversation.ready", { sessionId: SESSION_ID, realtime: "/r" }) }]);
+  const connecting = initialConversationState();
+
+  it("keeps the joined conversation's state, while the session keeps waiting", () => {
+    const listening = { ...connecting, phase: "listening" as const };
+    const state = run([{ type: "conversation", conversation: connecting }, { type: "conversation", conversation: listening }], conversing);
+    expect(state.conversation).toBe(listening);
+    expect(state.status).toBe("waiting");
+  });
+
+  it("shows why joining failed without failing the session, and clears it on the next try", () => {
+    const failed = reduce(conversing, { type: "conversation-failed", error: { title: "Microphone not allowed", code: "microphone-denied" } });
+    expect(failed).toMatchObject({ status: "waiting", conversation: null, error: { code: "microphone-denied" } });
+    expect(reduce(failed, { type: "conversation", conversation: connecting }).error).toBeNull();
+  });
+
+  it("is forgotten when another session is opened", () => {
+    const joined = reduce(conversing, { type: "conversation", conversation: connecting });
+    expect(reduce(joined, { type: "open", sessionId: "another" }).conversation).toBeNull();
+    expect(reduce(initialState(), { type: "conversation", conversation: connecting }).conversation).toBeNull();
   });
 });
 

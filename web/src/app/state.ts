@@ -1,4 +1,4 @@
-import { TERMINAL_EVENT_TYPES, type Session, type SessionPage, type SessionStreamEvent } from "../lib/agents";
+import { TERMINAL_EVENT_TYPES, type ConversationState, type Session, type SessionPage, type SessionStreamEvent } from "../lib/agents";
 import type { ErrorView } from "./errors";
 import { doneProgress, lipsyncProgress, startingProgress, turnOfInstance, type ProgressView } from "./progress";
 import { cleanCitations, type LiveResults } from "./results";
@@ -26,6 +26,8 @@ export interface AppState {
   live: LiveResults;
   /** The session as getSession last answered. */
   session: Session | null;
+  /** The live conversation this page joined (and, after it ended, how it went), if any. */
+  conversation: ConversationState | null;
   /** A refused upload, a failed session's reason, an unreachable API. */
   error: ErrorView | null;
   /** A passing remark, e.g. that a recording was too short. */
@@ -51,6 +53,10 @@ export type Action =
   | { type: "session"; session: Session }
   /** Something failed: the upload was refused, the microphone denied, the session cannot be followed. */
   | { type: "error"; error: ErrorView }
+  /** The live conversation changed (joining, a turn, playback, its end). */
+  | { type: "conversation"; conversation: ConversationState }
+  /** Joining the conversation failed (the microphone, the ticket, the socket); the session itself goes on. */
+  | { type: "conversation-failed"; error: ErrorView }
   | { type: "hint"; hint: string | null }
   | { type: "history-loading" }
   | { type: "history"; page: SessionPage }
@@ -65,6 +71,7 @@ export function initialState(): AppState {
     progress: null,
     live: {},
     session: null,
+    conversation: null,
     error: null,
     hint: null,
     history: { items: [], loading: false, error: null },
@@ -121,6 +128,12 @@ export function reduce(state: AppState, action: Action): AppState {
       return applySession(state, action.session);
     case "error":
       return { ...state, status: "failed", error: action.error, hint: null };
+    case "conversation":
+      if (state.sessionId === null) return state;
+      // (Re)joining clears what a failed attempt said.
+      return { ...state, conversation: action.conversation, error: action.conversation.phase === "connecting" ? null : state.error };
+    case "conversation-failed":
+      return { ...state, conversation: null, error: action.error };
     case "hint":
       return { ...state, hint: action.hint };
     case "history-loading":

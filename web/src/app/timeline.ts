@@ -87,7 +87,7 @@ export function describeEvent(event: SessionStreamEvent): { text: string; tone: 
       return { text: `Lip-sync${turn} ${stageWords[view.stage] ?? view.stage}${submission}: ${view.text}`, tone: "progress" };
     }
     case "conversation.ready":
-      return { text: "Live conversation ready (this page does not join it: cancel to end it)", tone: "info" };
+      return { text: "Live conversation ready", tone: "info" };
     case "conversation.connected":
       return { text: `Conversation connected (voice ${event.data.voice})`, tone: "info" };
     case "turn.completed": {

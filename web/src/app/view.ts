@@ -2,6 +2,7 @@
  * The DOM side: finds the page's elements (index.html) and brings them up to date with the state. Text only ever goes
  * in through textContent, and links only to http(s) URLs, so nothing a session holds can inject markup.
  */
+import { pickConversation, type ConversationView } from "./conversation";
 import { formatError } from "./errors";
 import { hasResults, pickResults, type ResultsView } from "./results";
 import { canStart, isRunning, type AppState } from "./state";
@@ -18,6 +19,13 @@ export interface Elements {
   cancel: HTMLButtonElement;
   hint: HTMLElement;
   error: HTMLElement;
+  conversation: HTMLElement;
+  conversationStatus: HTMLElement;
+  conversationError: HTMLElement;
+  conversationTurns: HTMLOListElement;
+  mute: HTMLButtonElement;
+  hangup: HTMLButtonElement;
+  rejoin: HTMLButtonElement;
   progress: HTMLElement;
   progressStage: HTMLElement;
   progressText: HTMLElement;
@@ -52,6 +60,13 @@ export function findElements(doc: Document): Elements {
     cancel: byId(doc, "cancel", HTMLButtonElement),
     hint: byId(doc, "hint", HTMLElement),
     error: byId(doc, "error", HTMLElement),
+    conversation: byId(doc, "conversation", HTMLElement),
+    conversationStatus: byId(doc, "conversation-status", HTMLElement),
+    conversationError: byId(doc, "conversation-error", HTMLElement),
+    conversationTurns: byId(doc, "conversation-turns", HTMLOListElement),
+    mute: byId(doc, "mute", HTMLButtonElement),
+    hangup: byId(doc, "hangup", HTMLButtonElement),
+    rejoin: byId(doc, "rejoin", HTMLButtonElement),
     progress: byId(doc, "progress", HTMLElement),
     progressStage: byId(doc, "progress-stage", HTMLElement),
     progressText: byId(doc, "progress-text", HTMLElement),
@@ -117,6 +132,31 @@ export function createView(doc: Document, apiBase: string): View {
     setText(e.error, state.error ? formatError(state.error) : null);
   }
 
+  function renderConversation(view: ConversationView | null) {
+    e.conversation.hidden = view === null;
+    if (!view) return;
+    // Attributes an end-to-end test can wait on, whatever the wording of the status line.
+    e.conversation.dataset["state"] = view.state;
+    e.conversation.dataset["playedMs"] = String(view.playedMs);
+    e.conversation.dataset["replies"] = String(view.replies);
+    e.conversation.dataset["bargeIns"] = String(view.bargeIns);
+    e.conversationStatus.textContent = view.status;
+    setText(e.conversationError, view.error);
+    e.hangup.hidden = !view.canHangUp;
+    e.rejoin.hidden = !view.canRejoin;
+    e.mute.hidden = !view.canMute;
+    e.mute.textContent = view.muted ? "Unmute" : "Mute";
+    e.mute.setAttribute("aria-pressed", String(view.muted));
+    e.conversationTurns.replaceChildren(
+      ...view.turns.map((turn) =>
+        h("li", { "data-testid": "conversation-turn", "data-interrupted": String(turn.interrupted) },
+          h("p", { class: "said", "data-testid": "turn-user" }, turn.user || "…"),
+          h("p", { class: "reply", "data-testid": "turn-assistant" }, `${turn.assistant || "…"}${turn.interrupted ? " (interrupted)" : ""}`),
+        ),
+      ),
+    );
+  }
+
   function renderProgress(state: AppState) {
     const progress = state.progress;
     e.progress.hidden = progress === null;
@@ -146,20 +186,23 @@ export function createView(doc: Document, apiBase: string): View {
     if (atBottom) e.timeline.scrollTop = e.timeline.scrollHeight;
   }
 
-  /** A media element for `url`, the one already on screen when it plays the same file (so playback is not reset). */
-  function media(tag: "audio" | "video", testId: string, url: string, previous: Map<string, HTMLElement>): HTMLMediaElement {
+  /**
+   * A media element for `url`, the one already on screen when it plays the same file (so playback is not reset by a
+   * refresh: the signed link's query changes, its path does not).
+   */
+  function media(tag: "audio" | "video", attributes: Attributes, url: string, previous: Map<string, HTMLElement>): HTMLMediaElement {
     const key = url.split("?")[0] ?? url;
-    const existing = previous.get(testId);
-    if (existing instanceof HTMLMediaElement && existing.localName === tag && existing.dataset["key"] === key) return existing;
-    const element = h(tag, { "data-testid": testId, "data-key": key, controls: "", preload: "metadata", src: url });
+    const existing = previous.get(key);
+    if (existing instanceof HTMLMediaElement && existing.localName === tag) return existing;
+    const element = h(tag, { ...attributes, "data-key": key, controls: "", preload: "metadata", src: url });
     if (tag === "video") element.setAttribute("playsinline", "");
     return element;
   }
 
   function renderResults(view: ResultsView) {
     const previous = new Map<string, HTMLElement>();
-    for (const element of e.resultsBody.querySelectorAll<HTMLElement>("[data-testid=speech-audio], [data-testid=video]")) {
-      previous.set(element.dataset["testid"] ?? "", element);
+    for (const element of e.resultsBody.querySelectorAll<HTMLElement>("audio[data-key], video[data-key]")) {
+      previous.set(element.dataset["key"] ?? "", element);
     }
     const parts: Node[] = [];
 
@@ -193,8 +236,21 @@ export function createView(doc: Document, apiBase: string): View {
       parts.push(answer);
     }
 
-    if (view.speechUrl) parts.push(h("div", { class: "media" }, h("h3", {}, "Spoken answer"), media("audio", "speech-audio", view.speechUrl, previous)));
-    if (view.videoUrl) parts.push(h("div", { class: "media" }, h("h3", {}, "Lip-synced video"), media("video", "video", view.videoUrl, previous)));
+    if (view.speechUrl) parts.push(h("div", { class: "media" }, h("h3", {}, "Spoken answer"), media("audio", { "data-testid": "speech-audio" }, view.speechUrl, previous)));
+    if (view.videos.length) {
+      parts.push(
+        h("div", { class: "media" },
+          h("h3", {}, view.videos.length > 1 ? "Lip-synced videos" : "Lip-synced video"),
+          ...view.videos.map((video) =>
+            h("figure", { class: "video" },
+              media("video", { "data-testid": "video", "data-role": video.role }, video.url, previous),
+              // A conversation's videos say which turn they show; a lone lip-sync needs no caption.
+              video.role === "lipsync-video" ? null : h("figcaption", {}, video.label),
+            ),
+          ),
+        ),
+      );
+    }
 
     e.resultsBody.replaceChildren(...parts);
     e.results.hidden = !hasResults(view);
@@ -230,6 +286,9 @@ export function createView(doc: Document, apiBase: string): View {
     elements,
     render(state, previous) {
       renderControls(state);
+      if (!previous || state.conversation !== previous.conversation || state.events !== previous.events || state.session !== previous.session) {
+        renderConversation(pickConversation(state.conversation, state.events, state.session));
+      }
       renderProgress(state);
       if (!previous || state.timeline !== previous.timeline || state.sessionId !== previous.sessionId) renderTimeline(state);
       if (!previous || state.session !== previous.session || state.live !== previous.live || state.sessionId !== previous.sessionId) {

@@ -6,9 +6,32 @@
  *   const deckard = createDeckardClient({ baseUrl: "https://deckard.example", token: apiKey });
  *   const session = await deckard.createSession({ audio: recording, consent: true });
  *   await deckard.followEvents(session.id, { onEvent: (event) => render(event) });
+ *   const conversation = await deckard.connectConversation(session.id, { onStateChange: render }); // realtime.ts
  */
 import createClient from "openapi-fetch";
 import type { components, paths } from "./deckard-api";
+import { connectRealtime, type Conversation, type RealtimeOptions } from "./realtime";
+
+export {
+  connectRealtime,
+  realtimeSocketUrl,
+  RealtimeConnectError,
+  type Conversation,
+  type RealtimeOptions,
+  type RealtimeSocket,
+  type RealtimeSocketConstructor,
+  type RealtimeTicketSource,
+  type Transcript,
+} from "./realtime";
+export {
+  initialConversationState,
+  type ConversationEnd,
+  type ConversationPhase,
+  type ConversationState,
+  type ConversationTurn,
+  type RealtimeErrorInfo,
+  type RealtimeServerEvent,
+} from "./realtime-state";
 
 type Schemas = components["schemas"];
 
@@ -34,20 +57,14 @@ export type SessionStreamEvent = SessionEvent extends infer E
   : never;
 
 /**
- * An RFC 9457 problem, which Deckard answers on every refusal with a stable `code` to switch on. Written by hand: the
- * OpenAPI document declares no error responses, so the generated types have no schema for it.
+ * An RFC 9457 problem, which Deckard answers on every refusal with a stable `code` to switch on: the document's
+ * ProblemResponse, loosened for answers that do not come from Deckard itself (a proxy's 502 page) and open to the
+ * extra fields some problems carry (a budget's figures).
  */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
+export type Problem = Partial<components["schemas"]["ProblemResponse"]> & {
   instance?: string;
-  code?: string;
-  /** On 429 and 503 answers, also sent as the Retry-After header. */
-  retryAfterSeconds?: number;
   [extension: string]: unknown;
-}
+};
 
 /** A non-2xx answer from Deckard, with the problem's fields lifted out for `catch` blocks. */
 export class DeckardProblemError extends Error {
@@ -358,6 +375,11 @@ export function createDeckardClient(options: DeckardClientOptions) {
     createTicket,
 
     followEvents,
+
+    /** Joins a `conversing` session's live conversation: microphone, speakers and barge-in (see realtime.ts). */
+    connectConversation(id: string, options?: RealtimeOptions): Promise<Conversation> {
+      return connectRealtime({ baseUrl, createTicket }, id, options);
+    },
   };
 }
 
