@@ -26,7 +26,7 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
             logs, new Dictionary<string, string> { ["AppHost:DashboardApiKey"] = apiKey }, dashboard: true);
         var login = new Uri(LoginUrl().Match(string.Join('\n', logs.OfAppHost())).Groups["url"].Value);
         var dashboard = new Uri(login.GetLeftPart(UriPartial.Authority));
-        var artifacts = ArtifactsFolder();
+        var artifacts = TestArtifacts.Folder("dashboard");
 
         // One voice session, start to end, as a front end makes it.
         var sessions = new SessionsClient(topology.CreateHttpClient("api"));
@@ -157,15 +157,6 @@ public sealed partial class DashboardTests(ITestOutputHelper output)
         }
 
         return (spans, json);
-    }
-
-    private static string ArtifactsFolder()
-    {
-        var folder = Environment.GetEnvironmentVariable("DECKARD_TEST_ARTIFACTS") is { Length: > 0 } configured
-            ? Path.Combine(configured, "dashboard")
-            : Path.Combine(AppContext.BaseDirectory, "artifacts", "dashboard");
-        Directory.CreateDirectory(folder);
-        return folder;
     }
 
     [GeneratedRegex(@"^\s*Running\s*$")]
