@@ -157,8 +157,10 @@ public sealed class DeckardTestApp : IAsyncDisposable
         [.. _states.Values.Where(state => state.Resource.Name == resourceName).OrderBy(state => state.ResourceId, StringComparer.Ordinal)];
 
     /// <summary>Every resource that runs something (not parameters nor connection strings given as they are).</summary>
+    /// <remarks>A one-shot step that finished its work (the web app's <c>npm ci</c> on a fresh clone) runs nothing any more.</remarks>
     public IReadOnlyList<ResourceEvent> RunningResources() =>
-        [.. _states.Values.Where(state => state.Snapshot.ResourceType is not ("Parameter" or "ConnectionString") && !IsHidden(state)).OrderBy(state => state.ResourceId, StringComparer.Ordinal)];
+        [.. _states.Values.Where(state => state.Snapshot.ResourceType is not ("Parameter" or "ConnectionString") && !IsHidden(state) && !IsCompletedStep(state))
+            .OrderBy(state => state.ResourceId, StringComparer.Ordinal)];
 
     /// <summary>Every instance that runs a process of its own (the database and connection strings run none).</summary>
     public IReadOnlyList<ResourceEvent> Processes() =>
@@ -265,6 +267,9 @@ public sealed class DeckardTestApp : IAsyncDisposable
             Directory.Delete(StateDirectory, recursive: true);
         }
     }
+
+    private static bool IsCompletedStep(ResourceEvent state) =>
+        state.Snapshot.State?.Text == KnownResourceStates.Finished && state.Snapshot.ExitCode == 0 && state.Resource.Name == Deckard.AppHost.Resources.WebAppResourceExtensions.InstallResourceName;
 
     private static bool IsHidden(ResourceEvent state) => state.Snapshot.IsHidden || state.Resource.Name.EndsWith("-rebuilder", StringComparison.Ordinal);
 
