@@ -18,7 +18,8 @@ public sealed class ConversationItem(string id, string role, JsonObject wire)
     /// <summary>Length of the item's audio (user input or assistant speech).</summary>
     public int AudioMs { get; set; }
 
-    public bool IsAssistantAudio => Role == "assistant" && (string?)Wire["content"]?[0]?["type"] == "output_audio";
+    /// <summary>An assistant message with audio; one whose content is not written yet (its response is starting) is not.</summary>
+    public bool IsAssistantAudio => Role == "assistant" && Wire["content"] is JsonArray { Count: > 0 } content && (string?)content[0]?["type"] == "output_audio";
 }
 
 /// <summary>The conversation of one realtime session, shared by the event loop and the running response.</summary>

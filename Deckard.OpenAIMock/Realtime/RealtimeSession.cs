@@ -331,6 +331,13 @@ public sealed class RealtimeSession(
             return ItemNotFound(id, "item_id");
         }
 
+        // A cancelled response is still writing this item out (its content, output_item.done, response.done): reading or
+        // changing it meanwhile would race with that, so the truncation waits for the response to finish first.
+        if (_activeResponse is { } running && !running.Completion.IsCompleted)
+        {
+            await running.Completion.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
         if (!item.IsAssistantAudio)
         {
             return RealtimeErrors.Invalid($"Item '{id}' is not an assistant message with audio, so it cannot be truncated.", "invalid_value", "item_id");
@@ -340,13 +347,6 @@ public sealed class RealtimeSession(
         {
             return RealtimeErrors.Invalid(
                 $"audio_end_ms ({audioEndMs}) is longer than the item's audio ({item.AudioMs} ms).", "invalid_value", "audio_end_ms");
-        }
-
-        // A cancelled response is still writing this item out (output_item.done, response.done): changing it meanwhile
-        // would race with that serialisation, so the truncation waits for the response to finish.
-        if (_activeResponse is { } running && !running.Completion.IsCompleted)
-        {
-            await running.Completion.ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
         // The transcript keeps the share of words that was actually heard.

@@ -178,6 +178,25 @@ public sealed class RealtimeTests(OpenAIMockServer server) : StandInTest(server)
     }
 
     [Fact]
+    public async Task Truncating_a_reply_while_it_still_streams_is_confirmed_once_the_reply_is_written_and_the_session_goes_on()
+    {
+        // A listener barges in at the first audio it hears: the item's content is not written yet at that moment.
+        await Admin.QueueAsync("realtime-response", new { text = "This is a long reply that the listener interrupts almost at once, so most of it is never heard." });
+        using var session = await Server.Realtime().StartConversationSessionAsync("gpt-realtime");
+        await using var updates = new RealtimeUpdates(session);
+        await session.StartResponseAsync();
+        var first = await updates.NextAsync<RealtimeServerUpdateResponseOutputAudioDelta>();
+
+        await session.TruncateItemAsync(first.ItemId, 0, TimeSpan.FromMilliseconds(100));
+        var truncated = await updates.NextAsync<RealtimeServerUpdateConversationItemTruncated>();
+
+        Assert.Equal(first.ItemId, truncated.ItemId);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), truncated.AudioEndTime);
+        Assert.Contains(updates.SeenOf<RealtimeServerUpdateResponseDone>(), done => done.Response.Id == first.ResponseId);
+        Assert.Equal(WebSocketState.Open, session.WebSocket.State);
+    }
+
+    [Fact]
     public async Task Bad_client_events_get_error_events_and_the_session_goes_on()
     {
         using var session = await Server.Realtime().StartConversationSessionAsync("gpt-realtime");
