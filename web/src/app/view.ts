@@ -2,6 +2,7 @@
  * The DOM side: finds the page's elements (index.html) and brings them up to date with the state. Text only ever goes
  * in through textContent, and links only to http(s) URLs, so nothing a session holds can inject markup.
  */
+import { parseAnswer, type Block, type Inline } from "./answer-text";
 import { pickConversation, type ConversationView } from "./conversation";
 import { formatError } from "./errors";
 import { hasResults, pickResults, type ResultsView } from "./results";
@@ -95,6 +96,19 @@ function h<K extends keyof HTMLElementTagNameMap>(
   for (const [name, value] of Object.entries(attributes)) if (value !== undefined) element.setAttribute(name, value);
   for (const child of children) if (child !== null) element.append(child);
   return element;
+}
+
+/** The answer's Markdown as paragraphs, lists, bold and links (see answer-text.ts). */
+function answerElements(text: string): HTMLElement[] {
+  const inline = (part: Inline): Node =>
+    part.kind === "strong"
+      ? h("strong", {}, part.text)
+      : part.kind === "link"
+        ? h("a", { href: part.href, target: "_blank", rel: "noopener noreferrer" }, part.text)
+        : document.createTextNode(part.text);
+  const block = (part: Block): HTMLElement =>
+    part.kind === "paragraph" ? h("p", {}, ...part.inlines.map(inline)) : h("ul", {}, ...part.items.map((item) => h("li", {}, ...item.map(inline))));
+  return parseAnswer(text).map(block);
 }
 
 function setText(element: HTMLElement, text: string | null) {
@@ -221,7 +235,7 @@ export function createView(doc: Document, apiBase: string): View {
     }
 
     if (view.answer) {
-      const answer = h("div", { class: "answer" }, h("p", { "data-testid": "answer" }, view.answer.text));
+      const answer = h("div", { class: "answer" }, h("div", { "data-testid": "answer", class: "answer-text" }, ...answerElements(view.answer.text)));
       if (view.answer.citations.length) {
         answer.append(
           h("h3", {}, "Sources"),
