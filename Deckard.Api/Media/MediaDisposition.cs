@@ -34,10 +34,15 @@ public static class MediaDisposition
 
     public static void Apply(HttpResponse response, Guid artifactId, string contentType)
     {
-        var inline = InlineTypes.TryGetValue(MediaType(contentType), out var extension);
-        response.Headers.ContentDisposition = inline ? $"inline; filename=\"{artifactId}.{extension}\"" : $"attachment; filename=\"{artifactId}.bin\"";
+        response.Headers.ContentDisposition = ContentDisposition(artifactId, contentType);
         response.Headers.XContentTypeOptions = "nosniff";
         // Signed links are capabilities: keep them out of shared caches and of Referer headers.
         response.Headers.CacheControl = "private, max-age=300";
     }
+
+    /// <summary>Inline with a file name for the types Deckard makes, else a download.</summary>
+    public static string ContentDisposition(Guid artifactId, string contentType) =>
+        InlineTypes.TryGetValue(MediaType(contentType), out var extension)
+            ? $"inline; filename=\"{artifactId}.{extension}\""
+            : $"attachment; filename=\"{artifactId}.bin\"";
 }

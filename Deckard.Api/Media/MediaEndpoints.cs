@@ -1,6 +1,8 @@
 using Deckard.Api.OpenApi;
 using Deckard.Core.Artifacts;
+using Deckard.Core.Artifacts.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Deckard.Api.Media;
 
@@ -16,12 +18,15 @@ public static class MediaEndpoints
             .AllowAnonymous()
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status302Found)
+            .Produces(StatusCodes.Status416RangeNotSatisfiable)
             .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         return endpoints;
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetMediaAsync(
-        Guid artifactId, HttpContext context, MediaUrlSigner signer, ArtifactStore artifacts, CancellationToken cancellationToken,
+    private static async Task<Results<ArtifactContentResult, RedirectHttpResult, ProblemHttpResult>> GetMediaAsync(
+        Guid artifactId, HttpContext context, MediaUrlSigner signer, ArtifactStore artifacts, IOptions<MediaStorageOptions> storage,
+        CancellationToken cancellationToken,
         long? expires = null, string? sig = null)
     {
         if (expires is null || !signer.IsValid(artifactId, expires.Value, sig))
@@ -30,13 +35,23 @@ public static class MediaEndpoints
                 "The link's signature is wrong or it has expired; fetch the session again for fresh links.");
         }
 
-        var artifact = await artifacts.ReadByIdAsync(artifactId, cancellationToken);
+        var artifact = await artifacts.ReadInfoAsync(artifactId, cancellationToken);
         if (artifact is null)
         {
             return ApiProblems.Create(StatusCodes.Status404NotFound, "media-not-found", "No such media", $"There is no artifact {artifactId}.");
         }
 
+        var servedType = MediaDisposition.ServedType(artifact.ContentType);
+        if (storage.Value.PresignedDownloads && artifact.StorageKey is { } key
+            && artifacts.Blobs?.PresignedUrl(key, servedType, MediaDisposition.ContentDisposition(artifactId, artifact.ContentType),
+                DateTimeOffset.FromUnixTimeSeconds(expires.Value)) is { } presigned)
+        {
+            // The bucket serves the bytes, for no longer than Deckard's own link would have.
+            context.Response.Headers.CacheControl = "private, no-store";
+            return TypedResults.Redirect(presigned);
+        }
+
         MediaDisposition.Apply(context.Response, artifactId, artifact.ContentType);
-        return TypedResults.File(artifact.Data, MediaDisposition.ServedType(artifact.ContentType), enableRangeProcessing: true);
+        return new ArtifactContentResult(artifact, servedType);
     }
 }

@@ -12,4 +12,8 @@ public sealed class MediaOptions
 
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan UrlLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How much of an artifact one database read brings in while it is served: the memory a download costs.</summary>
+    [Range(64 * 1024, 16 * 1024 * 1024)]
+    public int ReadChunkBytes { get; set; } = 1024 * 1024;
 }

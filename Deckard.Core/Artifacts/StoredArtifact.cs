@@ -5,3 +5,6 @@ public sealed record StoredArtifact(Guid Id, Guid SessionId, string Owner, strin
 
 /// <summary>An artifact as a session lists it (no bytes).</summary>
 public sealed record ArtifactView(Guid Id, string Kind, string Role, string ContentType, long SizeBytes, DateTimeOffset CreatedAt);
+
+/// <summary>What serving an artifact needs before its bytes: whose it is, its type, its size, and its object's key when it is in object storage.</summary>
+public sealed record ArtifactInfo(Guid Id, Guid SessionId, string Owner, string ContentType, long SizeBytes, string? StorageKey);

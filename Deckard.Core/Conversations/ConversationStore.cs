@@ -13,7 +13,7 @@ namespace Deckard.Core.Conversations;
 /// A live conversation in PostgreSQL: connecting to it, storing each captured reply (with its render queued in the same
 /// transaction), and ending it. Turns, renders and the end are each one transaction, so nothing captured is half stored.
 /// </summary>
-public sealed class ConversationStore(NpgsqlDataSource dataSource, OutboxPublisher publisher, TimeProvider timeProvider)
+public sealed class ConversationStore(NpgsqlDataSource dataSource, OutboxPublisher publisher, ArtifactStore artifacts, TimeProvider timeProvider)
 {
     /// <summary>The owner's live conversation, marked attended; or why it cannot be joined.</summary>
     public async Task<(LiveConversation? Conversation, ConversationRefusal? Refusal)> ConnectAsync(
@@ -151,7 +151,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, OutboxPublish
         ArtifactView? audio = null;
         if (turn.WavPath is not null)
         {
-            audio = await ArtifactStore.InsertAsync(connection, transaction, conversation.SessionId, conversation.Owner,
+            audio = await artifacts.InsertAsync(connection, transaction, conversation.SessionId, conversation.Owner,
                 NewArtifact.FromFile(ArtifactKinds.Audio, TurnRoles.Reply(turn.Number), "audio/wav", turn.WavPath), now, cancellationToken);
         }
 
@@ -255,7 +255,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, OutboxPublish
     }
 
     /// <summary>Every captured reply one after another, as one WAV artifact (same format: the samples are concatenated).</summary>
-    private static async Task<bool> WriteWholeConversationAsync(
+    private async Task<bool> WriteWholeConversationAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, LiveConversation conversation, IReadOnlyList<TurnView> turns,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -267,21 +267,14 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, OutboxPublish
                 await output.WriteAsync(new byte[Media.RealtimeWav.HeaderSize], cancellationToken);
                 foreach (var turn in turns.Where(turn => turn.AudioArtifactId is not null))
                 {
-                    await using var read = new NpgsqlCommand("SELECT data FROM artifacts WHERE id = @id", connection, transaction);
-                    read.Parameters.AddWithValue("id", turn.AudioArtifactId!.Value);
-                    await using var reader = await read.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
-                    if (await reader.ReadAsync(cancellationToken))
-                    {
-                        await using var data = await reader.GetStreamAsync(0, cancellationToken);
-                        await data.ReadExactlyAsync(new byte[Media.RealtimeWav.HeaderSize], cancellationToken);
-                        await data.CopyToAsync(output, cancellationToken);
-                    }
+                    // Each reply's samples, without its own header.
+                    await artifacts.CopyToAsync(connection, transaction, turn.AudioArtifactId!.Value, Media.RealtimeWav.HeaderSize, output, cancellationToken);
                 }
 
                 await Media.RealtimeWav.WriteHeaderAsync(output, output.Length - Media.RealtimeWav.HeaderSize, cancellationToken);
             }
 
-            return await ArtifactStore.InsertAsync(connection, transaction, conversation.SessionId, conversation.Owner,
+            return await artifacts.InsertAsync(connection, transaction, conversation.SessionId, conversation.Owner,
                 NewArtifact.FromFile(ArtifactKinds.Audio, TurnRoles.WholeReplies, "audio/wav", path), now, cancellationToken) is not null;
         }
         finally

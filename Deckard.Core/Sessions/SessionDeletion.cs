@@ -1,3 +1,4 @@
+using Deckard.Core.Artifacts;
 using Npgsql;
 
 namespace Deckard.Core.Sessions;
@@ -5,9 +6,9 @@ namespace Deckard.Core.Sessions;
 /// <summary>
 /// Removes finished sessions with everything they own (steps, events, artifacts and so their media, turns, cached
 /// answers: the foreign keys cascade). What a session spent moves to the spend ledger first, so deleting a session
-/// never gives a principal back today's budget.
+/// never gives a principal back today's budget. Media in object storage is removed once the rows are gone.
 /// </summary>
-public sealed class SessionDeletion(NpgsqlDataSource dataSource, TimeProvider timeProvider)
+public sealed class SessionDeletion(NpgsqlDataSource dataSource, ArtifactStore artifacts, TimeProvider timeProvider)
 {
     // One statement: pick the sessions, carry today's and yesterday's spend over, delete. SKIP LOCKED lets two Api
     // instances sweep at once without waiting on each other.
@@ -29,6 +30,7 @@ public sealed class SessionDeletion(NpgsqlDataSource dataSource, TimeProvider ti
                 SET tokens = spend_ledger.tokens + excluded.tokens, gpu_seconds = spend_ledger.gpu_seconds + excluded.gpu_seconds
         )
         DELETE FROM sessions WHERE id IN (SELECT id FROM doomed)
+        RETURNING (SELECT array_agg(a.storage_key) FROM artifacts a WHERE a.session_id = sessions.id AND a.storage_key IS NOT NULL)
         """;
 
     /// <summary>A person's own finished session; a live or running one must be cancelled first.</summary>
@@ -40,7 +42,7 @@ public sealed class SessionDeletion(NpgsqlDataSource dataSource, TimeProvider ti
             delete.Parameters.AddWithValue("id", id);
             delete.Parameters.AddWithValue("owner", owner);
             AddCommon(delete, limit: 1);
-            if (await delete.ExecuteNonQueryAsync(cancellationToken) == 1)
+            if (await ExecuteAsync(delete, cancellationToken) == 1)
             {
                 return DeleteOutcome.Deleted;
             }
@@ -62,12 +64,33 @@ public sealed class SessionDeletion(NpgsqlDataSource dataSource, TimeProvider ti
         await using var delete = new NpgsqlCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, DeleteStatement, "finished_at < @cutoff"), connection);
         delete.Parameters.AddWithValue("cutoff", cutoff);
         AddCommon(delete, limit);
-        var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+        var deleted = await ExecuteAsync(delete, cancellationToken);
 
         // Ledger days before yesterday no longer count against any budget.
         await using var prune = new NpgsqlCommand("DELETE FROM spend_ledger WHERE day < @since", connection);
         prune.Parameters.AddWithValue("since", DateOnly.FromDateTime(LedgerSince().UtcDateTime));
         await prune.ExecuteNonQueryAsync(cancellationToken);
+        return deleted;
+    }
+
+    /// <summary>Runs the delete (its own transaction) and then removes the deleted sessions' objects; returns how many sessions went.</summary>
+    private async Task<int> ExecuteAsync(NpgsqlCommand delete, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        var keys = new List<string>();
+        await using (var reader = await delete.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                deleted++;
+                if (!reader.IsDBNull(0))
+                {
+                    keys.AddRange(reader.GetFieldValue<string[]>(0));
+                }
+            }
+        }
+
+        await artifacts.DeleteObjectsAsync(keys, cancellationToken);
         return deleted;
     }
 

@@ -11,7 +11,7 @@ using Npgsql;
 namespace Deckard.Core.Sessions;
 
 /// <summary>Sessions as the API creates, reads, lists and cancels them.</summary>
-public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher publisher, TimeProvider timeProvider)
+public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher publisher, ArtifactStore artifactStore, TimeProvider timeProvider)
 {
     /// <summary>
     /// The session, its uploaded audio, its first step, its <c>session.created</c> event and the outbox row, in one
@@ -45,6 +45,8 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
 
         var uploads = new List<FileStream>();
         var artifacts = new List<ArtifactView>();
+        var storedKeys = new List<string>();
+        var committed = false;
         long outboxId;
         try
         {
@@ -55,8 +57,9 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
                 var artifactId = Guid.CreateVersion7(now);
                 artifacts.Add(new ArtifactView(artifactId, upload.Kind, upload.Role, upload.ContentType, file.Length, now));
                 // Npgsql streams the file to the server: the upload is never whole in memory.
-                var artifact = ArtifactStore.InsertCommand(
-                    artifactId, id, session.Owner, NewArtifact.FromFile(upload.Kind, upload.Role, upload.ContentType, upload.Path), file, now);
+                var artifact = await artifactStore.InsertCommandAsync(
+                    artifactId, id, session.Owner, NewArtifact.FromFile(upload.Kind, upload.Role, upload.ContentType, upload.Path), file, now,
+                    storedKeys, cancellationToken);
                 batch.BatchCommands.Add(artifact);
             }
 
@@ -71,6 +74,8 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
                 new SessionCreatedData(id, SessionStatus.Queued, session.InputKind, firstStep.Name), now));
             batch.BatchCommands.Add(OutboxWriter.Command(id, firstStep.Name, session.TraceParent, now, now));
             outboxId = await OutboxWriter.ExecuteAsync(batch, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            committed = true;
         }
         finally
         {
@@ -78,9 +83,14 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
             {
                 await file.DisposeAsync();
             }
+
+            if (!committed)
+            {
+                // Uploads already in object storage belong to no session: remove them.
+                await artifactStore.DeleteObjectsAsync(storedKeys, CancellationToken.None);
+            }
         }
 
-        await transaction.CommitAsync(cancellationToken);
         await publisher.PublishCommittedAsync(connection, new StepMessage(id, firstStep.Name, session.TraceParent, outboxId), cancellationToken);
         return new SessionView(id, session.Owner, session.Kind, SessionStatus.Queued, session.Prompt, null, null, null, session.Options, EmptyResults,
             null, now, now, null, session.TraceId, [new StepView(firstStep.Name, "pending", 0, null, null, null, null, null)], artifacts);

@@ -12,7 +12,7 @@ namespace Deckard.Core.Steps;
 /// The step lifecycle in PostgreSQL. Every change is one transaction, guarded on the attempt that claimed the step,
 /// so a run that was overtaken (reclaimed by another worker, or its session cancelled) changes nothing.
 /// </summary>
-public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publisher, TimeProvider timeProvider)
+public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publisher, ArtifactStore artifacts, TimeProvider timeProvider)
 {
     public async Task<StepClaim> ClaimAsync(Guid sessionId, string stepName, string instance, CancellationToken cancellationToken)
     {
@@ -120,7 +120,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         // Artifacts first (each announced only if it was new), then every other write in one round trip.
         foreach (var artifact in result.Artifacts)
         {
-            await ArtifactStore.InsertAsync(connection, transaction, context.SessionId, context.Owner, artifact, now, cancellationToken);
+            await artifacts.InsertAsync(connection, transaction, context.SessionId, context.Owner, artifact, now, cancellationToken);
         }
 
         await using var batch = new NpgsqlBatch(connection, transaction);

@@ -23,6 +23,9 @@ internal static class BenchmarkCommand
             case "security":
                 await SecurityBenchmark.RunAsync(Option(args, "--requests", 2000));
                 break;
+            case "media":
+                await MediaBenchmark.RunAsync(Option(args, "--megabytes", 200));
+                break;
             case "realtime":
                 await RealtimeBenchmark.RunAsync(Option(args, "--round-trips", 2000), Option(args, "--conversations", 200));
                 break;
@@ -37,6 +40,8 @@ internal static class BenchmarkCommand
                       realtime [--round-trips N] [--conversations N]
                                                    Realtime proxy: added latency per relayed frame beside the stand-in direct, Api memory
                                                    per open conversation, concurrent conversations (1 to N) before it adds 5 ms
+                      media [--megabytes N]        serving a large artifact from PostgreSQL: the Api's peak memory beside a 1 MiB one,
+                                                   throughput beside reading the same bytes straight from PostgreSQL
                       security [--requests N]      what authentication (development key, stored key, JWT), tickets and the quota gate
                                                    add to a request, beside the same lookup made straight to PostgreSQL
                     """);

@@ -68,6 +68,8 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
         // A revoked key stops working within a second; media links are signed with a key the tests know.
         ["Auth__KeyCacheDuration"] = "00:00:01",
         ["Media__SigningKey"] = MediaSigningKey,
+        // Media is read in the smallest slices allowed, so a few hundred kilobytes cross several slice boundaries.
+        ["Media__ReadChunkBytes"] = "65536",
         // Retention keeps a day; the sweep runs every 2 s so a test sees it act.
         ["Retention__SessionMaxAge"] = "1.00:00:00",
         ["Retention__SweepInterval"] = "00:00:02",
