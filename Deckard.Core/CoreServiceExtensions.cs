@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Deckard.Core.Artifacts;
+using Deckard.Core.Artifacts.Storage;
 using Deckard.Core.Avatars;
+using Deckard.Core.Connections;
 using Deckard.Core.Costs;
 using Deckard.Core.Events;
 using Deckard.Core.Queue;
@@ -23,6 +25,9 @@ public static class CoreServiceExtensions
     /// <summary>What the Api and Workers share: PostgreSQL, Redis, migrations at start, the outbox relay, queue options.</summary>
     public static IHostApplicationBuilder AddDeckardCore(this IHostApplicationBuilder builder)
     {
+        // Hosts such as Render give postgres:// and redis:// URLs; Aspire's integrations read key=value strings.
+        builder.Configuration.AcceptConnectionUrls();
+
         // Bounded pools: requests queue for a connection instead of exhausting the server's max_connections,
         // which every Api and Workers process shares.
         var maxPoolSize = builder.Configuration.GetValue("Database:MaxPoolSize", 30);
@@ -61,6 +66,7 @@ public static class CoreServiceExtensions
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<Conversations.ConversationStore>();
         builder.Services.AddSingleton<ArtifactStore>();
+        builder.AddMediaStorage();
         builder.Services.AddSingleton<AvatarStore>();
         builder.Services.AddSingleton<AnswerCache>();
         builder.Services.AddOptions<CostOptions>()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Deckard.Core;
+using Deckard.Core.Connections;
 using Deckard.Core.Identity;
 using Deckard.Core.Storage;
 using Npgsql;
@@ -25,6 +26,7 @@ public static class ApiKeyCommand
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
     {
         var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AcceptConnectionUrls();
         var connectionString = builder.Configuration.GetConnectionString(CoreServiceExtensions.DatabaseConnectionName);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
