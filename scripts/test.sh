@@ -3,7 +3,7 @@
 # project in turn (they start real PostgreSQL, Redis and Deckard processes, so not in parallel), then prints
 # one line "N passed, N failed" summing every run.
 #   scripts/test.sh                 all test projects
-#   scripts/test.sh Deckard.UnitTests   only the named ones
+#   scripts/test.sh Deckard.UnitTests   only the named ones (also: web, docs, publish)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +30,7 @@ export DECKARD_TEST_ARTIFACTS="$PWD/$results/artifacts"
 mkdir -p "$results"
 if (($# > 0)); then
   projects=()
-  for name in "$@"; do [[ $name == web ]] || projects+=("tests/$name/$name.csproj"); done
+  for name in "$@"; do [[ $name == web || $name == docs || $name == publish ]] || projects+=("tests/$name/$name.csproj"); done
 else
   mapfile -t projects < <(ls tests/*/*.csproj)
 fi
@@ -72,6 +72,25 @@ if [[ " $* " == *" web "* || $# -eq 0 ]]; then
   fi
 fi
 
+# The documentation (Mermaid diagrams parse, relative links resolve) and the deployment artifacts (each service
+# publishes): each script ends with one "<name>: N passed, N failed" line, added to the totals.
+checks_passed=0
+checks_failed=0
+for check in docs publish; do
+  if [[ " $* " == *" $check "* || $# -eq 0 ]]; then
+    echo "=== $check"
+    line=$(bash "scripts/check-$check.sh" 2>&1 | tee /dev/stderr | grep -aE "^$check: [0-9]+ passed, [0-9]+ failed" | tail -n 1)
+    if [[ -n $line ]]; then
+      read -r _ p _ f _ <<<"${line//,/}"
+      checks_passed=$((checks_passed + p))
+      checks_failed=$((checks_failed + f))
+    else
+      echo "$check: the check gave no result"
+      checks_failed=$((checks_failed + 1))
+    fi
+  fi
+done
+
 # Each TRX file carries <Counters total=".." passed=".." failed=".." ...>; sum them.
 read -r passed failed skipped < <(
   cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' |
@@ -84,7 +103,7 @@ read -r passed failed skipped < <(
         if (kv[1] == "notExecuted") s += kv[2];
       }
     } END { printf "%d %d %d\n", p, f, s }')
-failed=$((failed + crashed + drift + web_failed))
-passed=$((passed + web_passed))
+failed=$((failed + crashed + drift + web_failed + checks_failed))
+passed=$((passed + web_passed + checks_passed))
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 ((failed == 0 && passed > 0))
