@@ -88,10 +88,16 @@ internal static class MediaBenchmark
         using var response = await api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         await using var body = await response.Content.ReadAsStreamAsync();
+        return await DrainAsync(body);
+    }
+
+    /// <summary>Reads a stream to its end, keeping nothing: the bytes' count.</summary>
+    private static async Task<long> DrainAsync(Stream stream)
+    {
         var buffer = new byte[81920];
         long total = 0;
         int read;
-        while ((read = await body.ReadAsync(buffer)) > 0)
+        while ((read = await stream.ReadAsync(buffer)) > 0)
         {
             total += read;
         }
@@ -159,14 +165,6 @@ internal static class MediaBenchmark
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess);
         await reader.ReadAsync();
         await using var bytes = await reader.GetStreamAsync(0);
-        var buffer = new byte[81920];
-        long total = 0;
-        int read;
-        while ((read = await bytes.ReadAsync(buffer)) > 0)
-        {
-            total += read;
-        }
-
-        return total;
+        return await DrainAsync(bytes);
     }
 }

@@ -11,30 +11,16 @@ namespace Deckard.DistributedTests.Browser;
 /// a hang-up, and the turns' lip-synced videos at the end.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class WebAppConversationTests : IAsyncLifetime
+public sealed class WebAppConversationTests(BrowserFixture fixture, ITestOutputHelper output) : WebAppTest(fixture, output)
 {
-    private readonly BrowserFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public WebAppConversationTests(BrowserFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-        fixture.Logs.Attach(output);
-    }
-
-    public async Task InitializeAsync() => await _fixture.OpenAI.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task A_spoken_opener_becomes_a_live_conversation_whose_replies_play_and_whose_turns_end_as_videos()
     {
         const string Said = "Let's have a chat about my day.";
-        await _fixture.OpenAI.ScriptAsync("transcriptions", new { transcript = Said });
+        await Fixture.OpenAI.ScriptAsync("transcriptions", new { transcript = Said });
         // The microphone speaks, then is silent for three seconds, over and over: the upstream's voice detection hears
         // each sentence end, and the assistant answers it.
-        await using var web = await WebAppPage.OpenAsync(_fixture, await TestAudio.LongWavAsync(Said, 5));
+        await using var web = await WebAppPage.OpenAsync(Fixture, await TestAudio.LongWavAsync(Said, 5));
 
         await web.HoldToTalkAsync(TimeSpan.FromSeconds(3));
 
@@ -47,7 +33,7 @@ public sealed class WebAppConversationTests : IAsyncLifetime
         var turn = web.Page.GetByTestId("conversation-turn").First;
         await Assertions.Expect(turn.GetByTestId("turn-assistant")).Not.ToBeEmptyAsync();
         var playedMs = int.Parse((await panel.GetAttributeAsync("data-played-ms"))!, CultureInfo.InvariantCulture);
-        _output.WriteLine($"played {playedMs} ms of {await panel.GetAttributeAsync("data-replies")} replies, {await panel.GetAttributeAsync("data-barge-ins")} barge-ins");
+        Output.WriteLine($"played {playedMs} ms of {await panel.GetAttributeAsync("data-replies")} replies, {await panel.GetAttributeAsync("data-barge-ins")} barge-ins");
         Assert.True(playedMs > 0);
         await web.ScreenshotAsync("conversation-live");
 
@@ -55,26 +41,15 @@ public sealed class WebAppConversationTests : IAsyncLifetime
 
         await Assertions.Expect(web.Page.GetByTestId("conversation-status")).ToContainTextAsync("Ended: hangup");
         await web.WaitForStatusAsync("completed");
-        AssertContainsInOrder(await web.TimelineTypesAsync(), "conversation.ready", "conversation.connected", "turn.completed", "conversation.ended", "session.completed");
+        TimelineAssert.InOrder(await web.TimelineTypesAsync(), "conversation.ready", "conversation.connected", "turn.completed", "conversation.ended", "session.completed");
         // Each captured reply became a lip-synced video, listed by its turn.
         var videos = web.Page.Locator("[data-testid=video][data-role^='turn-']");
         Assert.True(await videos.CountAsync() >= 1);
         await web.PlayAsync(videos.First);
-        var session = await _fixture.Sessions.GetAsync(web.SessionId());
+        var session = await Fixture.Sessions.GetAsync(web.SessionId());
         Assert.Equal("hangup", session.GetProperty("results").GetProperty("conversation").GetProperty("endedReason").GetString());
         Assert.Equal(await videos.CountAsync(), session.GetProperty("turns").GetArrayLength());
         await web.ScreenshotAsync("conversation-ended");
         Assert.Empty(web.UnexpectedErrors());
-    }
-
-    private static void AssertContainsInOrder(IReadOnlyList<string> types, params string[] expected)
-    {
-        var position = -1;
-        foreach (var type in expected)
-        {
-            var next = types.Skip(position + 1).ToList().IndexOf(type);
-            Assert.True(next >= 0, $"'{type}' is not after position {position} in: {string.Join(", ", types)}");
-            position += next + 1;
-        }
     }
 }

@@ -11,30 +11,16 @@ namespace Deckard.DistributedTests.Browser;
 /// screenshot (desktop and phone) under DECKARD_TEST_ARTIFACTS/web.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class WebAppFlowTests : IAsyncLifetime
+public sealed class WebAppFlowTests(BrowserFixture fixture, ITestOutputHelper output) : WebAppTest(fixture, output)
 {
-    private readonly BrowserFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
-    public WebAppFlowTests(BrowserFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-        fixture.Logs.Attach(output);
-    }
-
-    public async Task InitializeAsync() => await _fixture.OpenAI.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task A_spoken_portrait_request_shows_its_events_as_they_arrive_and_ends_showing_the_portrait()
     {
         const string Said = "Please create a portrait of me as a watercolor painting.";
         // The stand-in cannot hear: it is told what the recording says, and each model call takes 300 ms, as a model's would.
-        await _fixture.OpenAI.ScriptAsync("transcriptions", new { transcript = Said });
-        await _fixture.OpenAI.SetLatencyAsync(300);
-        await using var web = await WebAppPage.OpenAsync(_fixture, Said);
+        await Fixture.OpenAI.ScriptAsync("transcriptions", new { transcript = Said });
+        await Fixture.OpenAI.SetLatencyAsync(300);
+        await using var web = await WebAppPage.OpenAsync(Fixture, Said);
 
         await web.HoldToTalkAsync(TimeSpan.FromSeconds(3));
         await web.WaitForStatusAsync("completed");
@@ -47,7 +33,7 @@ public sealed class WebAppFlowTests : IAsyncLifetime
         var types = await web.TimelineTypesAsync();
         Assert.Equal("session.created", types[0]);
         Assert.Equal("session.completed", types[^1]);
-        AssertInOrder(types, "transcript.ready", "intent.classified", "artifact.created", "session.completed");
+        TimelineAssert.InOrder(types, "transcript.ready", "intent.classified", "artifact.created", "session.completed");
         await AssertEventsArrivedOneByOneAsync(web);
         await AssertRecordedSpeechAsync(web.SessionId());
         await web.ScreenshotAsync("avatar");
@@ -58,8 +44,8 @@ public sealed class WebAppFlowTests : IAsyncLifetime
     public async Task A_spoken_question_ends_with_the_answer_its_citations_and_playable_speech_and_video_after_a_moving_progress_bar()
     {
         const string Said = "What is the tallest mountain in the world?";
-        await _fixture.OpenAI.ScriptAsync("transcriptions", new { transcript = Said });
-        await using var web = await WebAppPage.OpenAsync(_fixture, Said);
+        await Fixture.OpenAI.ScriptAsync("transcriptions", new { transcript = Said });
+        await using var web = await WebAppPage.OpenAsync(Fixture, Said);
         await Assertions.Expect(web.Page.GetByTestId("lipsync")).ToBeCheckedAsync();
 
         await web.HoldToTalkAsync(TimeSpan.FromSeconds(3));
@@ -80,7 +66,7 @@ public sealed class WebAppFlowTests : IAsyncLifetime
         var percents = (await web.SnapshotsAsync()).Select(snapshot => snapshot.Percent)
             .Where(percent => percent.Length > 0).Select(percent => double.Parse(percent, System.Globalization.CultureInfo.InvariantCulture)).Distinct().ToList();
         Assert.True(percents.Count(percent => percent < 100) >= 2, $"percents seen: {string.Join(", ", percents)}");
-        AssertInOrder(await web.TimelineTypesAsync(), "answer.ready", "lipsync.progress", "session.completed");
+        TimelineAssert.InOrder(await web.TimelineTypesAsync(), "answer.ready", "lipsync.progress", "session.completed");
         await web.ScreenshotAsync("search");
         Assert.Empty(web.UnexpectedErrors());
     }
@@ -89,7 +75,7 @@ public sealed class WebAppFlowTests : IAsyncLifetime
     public async Task An_upload_deckard_refuses_shows_its_reason()
     {
         const string Said = "Let me tell you a long story about my holidays by the sea.";
-        await using var web = await WebAppPage.OpenAsync(_fixture, Said);
+        await using var web = await WebAppPage.OpenAsync(Fixture, Said);
 
         // Longer than the topology's limit: the api refuses it before storing anything.
         await web.HoldToTalkAsync(BrowserFixture.MaxAudioDuration + TimeSpan.FromSeconds(2));
@@ -108,7 +94,7 @@ public sealed class WebAppFlowTests : IAsyncLifetime
     [Fact]
     public async Task A_session_survives_a_page_reload_and_its_timeline_resumes_to_the_end()
     {
-        await using var web = await WebAppPage.OpenAsync(_fixture, "Who wrote the novel Don Quixote?");
+        await using var web = await WebAppPage.OpenAsync(Fixture, "Who wrote the novel Don Quixote?");
         await web.Page.GetByTestId("intent-select").SelectOptionAsync("search");
         await web.Page.GetByTestId("prompt-input").FillAsync("Who wrote the novel Don Quixote?");
         await web.Page.GetByTestId("send").ClickAsync();
@@ -124,7 +110,7 @@ public sealed class WebAppFlowTests : IAsyncLifetime
         await web.WaitForStatusAsync("completed");
         var ids = await web.Page.GetByTestId("timeline-item").EvaluateAllAsync<string[]>("items => items.map(item => item.dataset.eventId)");
         Assert.Equal(ids.Distinct().Count(), ids.Length);
-        var stored = await _fixture.Sessions.EventsAsJsonAsync(id);
+        var stored = await Fixture.Sessions.EventsAsJsonAsync(id);
         Assert.Equal(stored.Select(sent => sent.Type), await web.TimelineTypesAsync());
         await web.PlayAsync(web.Page.GetByTestId("video"));
         // The reloaded page picked the session up where the store has it, then followed it live.
@@ -134,17 +120,6 @@ public sealed class WebAppFlowTests : IAsyncLifetime
         Assert.Empty(web.UnexpectedErrors());
     }
 
-    /// <summary><paramref name="expected"/> appear in <paramref name="types"/> in this order (others may come between).</summary>
-    private static void AssertInOrder(IReadOnlyList<string> types, params string[] expected)
-    {
-        var position = -1;
-        foreach (var type in expected)
-        {
-            var next = types.Skip(position + 1).ToList().IndexOf(type);
-            Assert.True(next >= 0, $"'{type}' is not after position {position} in: {string.Join(", ", types)}");
-            position += next + 1;
-        }
-    }
 
     /// <summary>The page showed the session running with part of its timeline: the events came as they happened, not at the end.</summary>
     private static async Task AssertEventsArrivedOneByOneAsync(WebAppPage web)
@@ -156,18 +131,18 @@ public sealed class WebAppFlowTests : IAsyncLifetime
     /// <summary>The stored upload is what Chromium's microphone heard: a WebM recording with speech in it, not silence.</summary>
     private async Task AssertRecordedSpeechAsync(Guid id)
     {
-        var session = await _fixture.Sessions.GetAsync(id);
+        var session = await Fixture.Sessions.GetAsync(id);
         Assert.Equal("voice", session.GetProperty("kind").GetString());
         var upload = session.GetProperty("artifacts").EnumerateArray().Single(artifact => artifact.GetProperty("contentType").GetString()!.StartsWith("audio/webm", StringComparison.Ordinal));
         var folder = Directory.CreateTempSubdirectory("deckard-recording-").FullName;
         var recording = Path.Combine(folder, "recording.webm");
         var samples = Path.Combine(folder, "recording.pcm");
-        await File.WriteAllBytesAsync(recording, await _fixture.Sessions.Http.GetByteArrayAsync(new Uri(upload.GetProperty("url").GetString()!, UriKind.Relative)));
+        await File.WriteAllBytesAsync(recording, await Fixture.Sessions.Http.GetByteArrayAsync(new Uri(upload.GetProperty("url").GetString()!, UriKind.Relative)));
         await ExternalTool.RunAsync("ffmpeg", "-v", "error", "-y", "-i", recording, "-ac", "1", "-ar", "16000", "-f", "s16le", samples);
         var pcm = await File.ReadAllBytesAsync(samples);
         var rms = Math.Sqrt(Enumerable.Range(0, pcm.Length / 2).Select(index => Math.Pow(BitConverter.ToInt16(pcm, index * 2) / 32768.0, 2)).Average());
         var decibels = 20 * Math.Log10(rms);
-        _output.WriteLine($"recorded {pcm.Length / 32000.0:0.0} s at {decibels:0.0} dBFS RMS");
+        Output.WriteLine($"recorded {pcm.Length / 32000.0:0.0} s at {decibels:0.0} dBFS RMS");
         Assert.InRange(pcm.Length / 32000.0, 2, 4);
         Assert.True(decibels > -40, $"the recording is silent ({decibels:0.0} dBFS)");
         Directory.Delete(folder, recursive: true);

@@ -3,6 +3,8 @@
  * "- " lists, **bold** and [links](https://...). This reads just that much into plain data, which the view turns into
  * elements through textContent; anything else stays literal text, and only http(s) links become links.
  */
+import { isWebUrl } from "./results";
+
 export type Inline = { kind: "text"; text: string } | { kind: "strong"; text: string } | { kind: "link"; text: string; href: string };
 
 export type Block = { kind: "paragraph"; inlines: Inline[] } | { kind: "list"; items: Inline[][] };
@@ -42,7 +44,7 @@ export function parseInlines(text: string): Inline[] {
   for (const match of text.matchAll(INLINE)) {
     const [whole, strong, label, href] = match;
     const index = match.index;
-    if (label !== undefined && href !== undefined && !isWebLink(href)) continue;
+    if (label !== undefined && href !== undefined && !isWebUrl(href)) continue;
     if (index > at) inlines.push({ kind: "text", text: text.slice(at, index) });
     if (strong !== undefined) inlines.push({ kind: "strong", text: strong });
     else inlines.push({ kind: "link", text: label ?? "", href: href ?? "" });
@@ -50,13 +52,4 @@ export function parseInlines(text: string): Inline[] {
   }
   if (at < text.length) inlines.push({ kind: "text", text: text.slice(at) });
   return inlines;
-}
-
-function isWebLink(href: string): boolean {
-  try {
-    const url = new URL(href);
-    return url.protocol === "https:" || url.protocol === "http:";
-  } catch {
-    return false;
-  }
 }

@@ -43,8 +43,8 @@ type Artifact = Session["artifacts"][number];
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** Only links a browser may follow safely: no javascript: or data: URLs from a model's citations. */
-function isWebUrl(url: string): boolean {
+/** Only links a browser may follow safely: no javascript: or data: URLs from a model's citations or answer. */
+export function isWebUrl(url: string): boolean {
   try {
     const parsed = new URL(url);
     return parsed.protocol === "https:" || parsed.protocol === "http:";

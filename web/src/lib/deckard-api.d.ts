@@ -922,6 +922,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Found */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Forbidden */
             403: {
                 headers: {
@@ -939,6 +946,13 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
+            };
+            /** @description Range Not Satisfiable */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
