@@ -12,7 +12,9 @@ var redis = servers.AddRedis("redis");
 var openai = builder.AddOpenAI("openai");
 var stableAvatar = builder.AddStableAvatar("stableavatar");
 
+// More than one Api instance (Resources:api:Replicas) sits behind Aspire's proxy on the same port, as behind a load balancer.
 var api = builder.AddProject<Projects.Deckard_Api>("api")
+    .WithReplicas(builder.Configuration.GetValue("Resources:api:Replicas", 1))
     .WithDevelopmentPort(5080)
     .WithReference(database).WaitFor(database)
     .WithReference(redis).WaitFor(redis)

@@ -13,94 +13,75 @@ namespace Deckard.Benchmarks;
 /// </summary>
 internal static class LipsyncBenchmark
 {
-    private const double ClipSeconds = 10;
+    private const double ClipSeconds = LipsyncMedia.ClipSeconds;
 
     public static async Task RunAsync(int sessions, double timeScale)
     {
         Console.WriteLine($"Lip-sync benchmark: {sessions} sequential sessions of a {ClipSeconds:0} s clip, stand-in time scale {timeScale}");
-        var folder = Directory.CreateTempSubdirectory("deckard-lipsync-bench-").FullName;
-        try
+        var media = await LipsyncMedia.CreateAsync();
+        await using var app = await BenchmarkTopology.StartAsync(
+            new Dictionary<string, string> { ["RunPodMock:CostModel:TimeScale"] = timeScale.ToString(CultureInfo.InvariantCulture) });
+        using var api = app.CreateHttpClient("api");
+        using var runpod = app.CreateHttpClient("runpod-mock");
+        await using var database = Npgsql.NpgsqlDataSource.Create(await app.ConnectionStringAsync("deckard"));
+        var roundTrip = await GradioRoundTripAsync(runpod);
+        var ffmpegStart = await FfmpegStartAsync();
+
+        var steps = new List<double>();
+        var jobs = new List<double>();
+        var overheads = new List<double>();
+        var preparations = new List<double>();
+        var uploads = new List<double>();
+        var downloads = new List<double>();
+        var requests = new List<double>();
+        var videos = new List<double>();
+        for (var index = 0; index < sessions + 1; index++)
         {
-            var portrait = Path.Combine(folder, "portrait.png");
-            var speech = Path.Combine(folder, "speech.wav");
-            await RunAsync("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x480", "-frames:v", "1", portrait);
-            var raw = Path.Combine(folder, "raw.wav");
-            await RunAsync("espeak-ng", "-w", raw, "This is a ten second clip of speech, spoken so that the avatar has something to say while the benchmark measures how long everything around the render takes.");
-            await RunAsync("ffmpeg", "-v", "error", "-y", "-i", raw, "-af", "apad", "-t", ClipSeconds.ToString(CultureInfo.InvariantCulture), speech);
-
-            await using var app = await BenchmarkTopology.StartAsync(
-                new Dictionary<string, string> { ["RunPodMock:CostModel:TimeScale"] = timeScale.ToString(CultureInfo.InvariantCulture) });
-            using var api = app.CreateHttpClient("api");
-            using var runpod = app.CreateHttpClient("runpod-mock");
-            await using var database = Npgsql.NpgsqlDataSource.Create(await app.ConnectionStringAsync("deckard"));
-            var roundTrip = await GradioRoundTripAsync(runpod);
-            var ffmpegStart = await FfmpegStartAsync();
-
-            var steps = new List<double>();
-            var jobs = new List<double>();
-            var overheads = new List<double>();
-            var preparations = new List<double>();
-            var uploads = new List<double>();
-            var downloads = new List<double>();
-            var requests = new List<double>();
-            var videos = new List<double>();
-            for (var index = 0; index < sessions + 1; index++)
+            var (id, _) = await SessionForms.Lipsync(api, media);
+            var (_, events) = await SessionApi.FollowAsync(api, id);
+            if (events[^1].Type != "session.completed")
             {
-                using var content = new MultipartFormDataContent
-                {
-                    { new ByteArrayContent(await File.ReadAllBytesAsync(portrait)), "portrait", "portrait.png" },
-                    { new ByteArrayContent(await File.ReadAllBytesAsync(speech)), "speech", "speech.wav" },
-                };
-                var id = await SessionApi.CreateAsync(api, content);
-                var (_, events) = await SessionApi.FollowAsync(api, id);
-                if (events[^1].Type != "session.completed")
-                {
-                    throw new InvalidOperationException($"Session {id} ended {events[^1].Type}: {events[^1].Data}");
-                }
-
-                var session = await api.GetFromJsonAsync<JsonElement>(new Uri($"/api/sessions/{id}", UriKind.Relative));
-                var step = session.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "lipsync");
-                var stepStarted = step.GetProperty("startedAt").GetDateTimeOffset();
-                var stepFinished = step.GetProperty("finishedAt").GetDateTimeOffset();
-                var job = (await runpod.GetFromJsonAsync<JsonElement>(new Uri("/admin/jobs", UriKind.Relative))).EnumerateArray().Last();
-                var jobStarted = job.GetProperty("started_at").GetDateTimeOffset();
-                var jobFinished = job.GetProperty("finished_at").GetDateTimeOffset();
-                var submitted = job.GetProperty("submitted_at").GetDateTimeOffset();
-                DateTimeOffset Stage(string stage) => events.First(e => e.Type == "lipsync.progress" && e.Data.GetProperty("stage").GetString() == stage).CreatedAt;
-                if (index == 0)
-                {
-                    continue; // warm-up: JIT, connection pools, the first ffmpeg start
-                }
-
-                steps.Add((stepFinished - stepStarted).TotalMilliseconds);
-                jobs.Add((jobFinished - jobStarted).TotalMilliseconds);
-                overheads.Add(((stepFinished - stepStarted) - (jobFinished - jobStarted)).TotalMilliseconds);
-                preparations.Add((Stage("uploading") - stepStarted).TotalMilliseconds);
-                uploads.Add((submitted - Stage("uploading")).TotalMilliseconds);
-                downloads.Add((stepFinished - jobFinished).TotalMilliseconds);
-                var (httpRequests, sizeBytes) = await StepOutputAsync(database, id);
-                requests.Add(httpRequests);
-                videos.Add(sizeBytes / 1024.0);
+                throw new InvalidOperationException($"Session {id} ended {events[^1].Type}: {events[^1].Data}");
             }
 
-            Console.WriteLine();
-            Console.WriteLine($"{"measure",-62} {"p50",10} {"p99",10}");
-            Row("baseline: one HTTP round trip to the Gradio app (ms)", roundTrip, double.NaN);
-            Row("baseline: starting ffmpeg once (ffmpeg -version, ms)", ffmpegStart, double.NaN);
-            Row("baseline: the pod's time on the job (simulated render, ms)", Percentiles.Of(jobs, 50), Percentiles.Of(jobs, 99));
-            Row("lipsync step, start to result (ms)", Percentiles.Of(steps, 50), Percentiles.Of(steps, 99));
-            Row("  overhead: step minus the pod's job time (ms)", Percentiles.Of(overheads, 50), Percentiles.Of(overheads, 99));
-            Row("    preparation: portrait + speech through ffmpeg (ms)", Percentiles.Of(preparations, 50), Percentiles.Of(preparations, 99));
-            Row("    discovery, uploads and submit (ms)", Percentiles.Of(uploads, 50), Percentiles.Of(uploads, 99));
-            Row("    result read and download (ms)", Percentiles.Of(downloads, 50), Percentiles.Of(downloads, 99));
-            Console.WriteLine($"  overhead p50 = {Percentiles.Of(overheads, 50) / roundTrip:0}x one round trip, {Percentiles.Of(overheads, 50) / Percentiles.Of(jobs, 50):P1} of the pod's time");
-            Console.WriteLine($"{"HTTP requests per job",-62} {Percentiles.Of(requests, 50),10:0}");
-            Console.WriteLine($"{"video size (KiB)",-62} {Percentiles.Of(videos, 50),10:0}");
+            var session = await api.GetFromJsonAsync<JsonElement>(new Uri($"/api/sessions/{id}", UriKind.Relative));
+            var step = session.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "lipsync");
+            var stepStarted = step.GetProperty("startedAt").GetDateTimeOffset();
+            var stepFinished = step.GetProperty("finishedAt").GetDateTimeOffset();
+            var job = (await runpod.GetFromJsonAsync<JsonElement>(new Uri("/admin/jobs", UriKind.Relative))).EnumerateArray().Last();
+            var jobStarted = job.GetProperty("started_at").GetDateTimeOffset();
+            var jobFinished = job.GetProperty("finished_at").GetDateTimeOffset();
+            var submitted = job.GetProperty("submitted_at").GetDateTimeOffset();
+            DateTimeOffset Stage(string stage) => events.First(e => e.Type == "lipsync.progress" && e.Data.GetProperty("stage").GetString() == stage).CreatedAt;
+            if (index == 0)
+            {
+                continue; // warm-up: JIT, connection pools, the first ffmpeg start
+            }
+
+            steps.Add((stepFinished - stepStarted).TotalMilliseconds);
+            jobs.Add((jobFinished - jobStarted).TotalMilliseconds);
+            overheads.Add(((stepFinished - stepStarted) - (jobFinished - jobStarted)).TotalMilliseconds);
+            preparations.Add((Stage("uploading") - stepStarted).TotalMilliseconds);
+            uploads.Add((submitted - Stage("uploading")).TotalMilliseconds);
+            downloads.Add((stepFinished - jobFinished).TotalMilliseconds);
+            var (httpRequests, sizeBytes) = await StepOutputAsync(database, id);
+            requests.Add(httpRequests);
+            videos.Add(sizeBytes / 1024.0);
         }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{"measure",-62} {"p50",10} {"p99",10}");
+        Row("baseline: one HTTP round trip to the Gradio app (ms)", roundTrip, double.NaN);
+        Row("baseline: starting ffmpeg once (ffmpeg -version, ms)", ffmpegStart, double.NaN);
+        Row("baseline: the pod's time on the job (simulated render, ms)", Percentiles.Of(jobs, 50), Percentiles.Of(jobs, 99));
+        Row("lipsync step, start to result (ms)", Percentiles.Of(steps, 50), Percentiles.Of(steps, 99));
+        Row("  overhead: step minus the pod's job time (ms)", Percentiles.Of(overheads, 50), Percentiles.Of(overheads, 99));
+        Row("    preparation: portrait + speech through ffmpeg (ms)", Percentiles.Of(preparations, 50), Percentiles.Of(preparations, 99));
+        Row("    discovery, uploads and submit (ms)", Percentiles.Of(uploads, 50), Percentiles.Of(uploads, 99));
+        Row("    result read and download (ms)", Percentiles.Of(downloads, 50), Percentiles.Of(downloads, 99));
+        Console.WriteLine($"  overhead p50 = {Percentiles.Of(overheads, 50) / roundTrip:0}x one round trip, {Percentiles.Of(overheads, 50) / Percentiles.Of(jobs, 50):P1} of the pod's time");
+        Console.WriteLine($"{"HTTP requests per job",-62} {Percentiles.Of(requests, 50),10:0}");
+        Console.WriteLine($"{"video size (KiB)",-62} {Percentiles.Of(videos, 50),10:0}");
     }
 
     private static void Row(string label, double p50, double p99) => FigureTable.Row(label, p50, p99, 62, "0.0");
@@ -129,7 +110,7 @@ internal static class LipsyncBenchmark
         for (var index = 0; index < 12; index++)
         {
             var stopwatch = Stopwatch.StartNew();
-            await RunAsync("ffmpeg", "-v", "error", "-version");
+            await LipsyncMedia.RunAsync("ffmpeg", "-v", "error", "-version");
             if (index >= 2)
             {
                 samples.Add(stopwatch.Elapsed.TotalMilliseconds);
@@ -148,22 +129,5 @@ internal static class LipsyncBenchmark
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetDouble(0), reader.GetDouble(1));
-    }
-
-    private static async Task RunAsync(string program, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo(program) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} failed: {errors}");
-        }
     }
 }

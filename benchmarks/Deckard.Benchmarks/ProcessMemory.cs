@@ -52,7 +52,7 @@ internal static class ProcessMemory
         }
     }
 
-    private static int ParentOf(int pid)
+    public static int ParentOf(int pid)
     {
         try
         {

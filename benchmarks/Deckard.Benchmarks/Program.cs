@@ -14,6 +14,9 @@ internal static class BenchmarkCommand
             case "pipeline":
                 await PipelineBenchmark.RunAsync(Option(args, "--sessions", 100));
                 break;
+            case "scale-out":
+                await ScaleOutBenchmark.RunAsync(Option(args, "--sessions", 600), Option(args, "--flow-sessions", 40));
+                break;
             case "flows":
                 await FlowsBenchmark.RunAsync(Option(args, "--sessions", 100));
                 break;
@@ -24,7 +27,7 @@ internal static class BenchmarkCommand
                 await SecurityBenchmark.RunAsync(Option(args, "--requests", 2000));
                 break;
             case "media":
-                await MediaBenchmark.RunAsync(Option(args, "--megabytes", 200));
+                await MediaBenchmark.RunAsync(Option(args, "--megabytes", 200), OptionText(args, "--storage", "postgres"));
                 break;
             case "realtime":
                 await RealtimeBenchmark.RunAsync(Option(args, "--round-trips", 2000), Option(args, "--conversations", 200));
@@ -34,14 +37,19 @@ internal static class BenchmarkCommand
                     Deckard benchmarks (build in Release first; each prints figures beside a baseline measured in the same run):
                       apphost-startup [--runs N]   AppHost cold and warm start to all healthy, its memory, and shutdown time
                       pipeline [--sessions N]      session latency, throughput with 1 and 2 workers, SSE delivery and memory, beside Redis/Postgres floors
+                      scale-out [--sessions N] [--flow-sessions N]
+                                                   1 or 2 Api instances x 1, 2 or 4 Workers replicas: throughput, latency and CPU per process
+                                                   per session through classify; then CPU, PostgreSQL write transactions and Redis commands
+                                                   per session of each flow (the capacity model's inputs, docs/capacity.md)
                       flows [--sessions N]         avatar and search flows: orchestration overhead beside the stand-ins' own call times
                       lipsync [--sessions N] [--time-scale S]
                                                    lip-sync step overhead for a 10 s clip beside the pod's job time, HTTP requests per job
                       realtime [--round-trips N] [--conversations N]
                                                    Realtime proxy: added latency per relayed frame beside the stand-in direct, Api memory
                                                    per open conversation, concurrent conversations (1 to N) before it adds 5 ms
-                      media [--megabytes N]        serving a large artifact from PostgreSQL: the Api's peak memory beside a 1 MiB one,
-                                                   throughput beside reading the same bytes straight from PostgreSQL
+                      media [--megabytes N] [--storage postgres|s3]
+                                                   serving a large artifact from PostgreSQL or a local S3 server: the Api's peak memory
+                                                   beside a 1 MiB one, throughput beside reading the same bytes straight from the store
                       security [--requests N]      what authentication (development key, stored key, JWT), tickets and the quota gate
                                                    add to a request, beside the same lookup made straight to PostgreSQL
                     """);
@@ -51,6 +59,9 @@ internal static class BenchmarkCommand
 
     private static double OptionDouble(string[] args, string name, double fallback) =>
         args.SkipWhile(arg => arg != name).Skip(1).Select(value => double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(fallback);
+
+    private static string OptionText(string[] args, string name, string fallback) =>
+        args.SkipWhile(arg => arg != name).Skip(1).FirstOrDefault(fallback);
 
     private static int Option(string[] args, string name, int fallback) =>
         args.SkipWhile(arg => arg != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);

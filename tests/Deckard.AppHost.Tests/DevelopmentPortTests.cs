@@ -30,6 +30,17 @@ public sealed class DevelopmentPortTests
     }
 
     [Fact]
+    public async Task The_api_runs_one_instance_unless_a_setting_asks_for_more_behind_the_same_port()
+    {
+        await using var defaults = await AppModel.BuildAsync();
+        await using var two = await AppModel.BuildAsync(("Resources:api:Replicas", "2"));
+
+        Assert.Equal(1, defaults.Resource<ProjectResource>("api").GetReplicaCount());
+        Assert.Equal(2, two.Resource<ProjectResource>("api").GetReplicaCount());
+        Assert.Equal(5080, HttpPort(two.Resource<ProjectResource>("api")));
+    }
+
+    [Fact]
     public void A_port_already_taken_stops_the_apphost_with_a_message_naming_the_setting()
     {
         using var holder = new TcpListener(IPAddress.Loopback, 0);

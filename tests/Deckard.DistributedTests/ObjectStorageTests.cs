@@ -4,6 +4,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Deckard.Core.Artifacts.Storage;
 using Deckard.DistributedTests.Infrastructure;
+using Deckard.Testing;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Xunit.Abstractions;

@@ -4,11 +4,12 @@ using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
 
-namespace Deckard.DistributedTests.Infrastructure;
+namespace Deckard.Testing;
 
 /// <summary>
 /// A real S3-compatible server on this machine: the npm package s3rver (pinned in tests/s3rver), installed on first
 /// use, with one bucket, its data in a temporary folder. Clients use path-style addressing and its fixed credentials.
+/// Shared as source by the distributed tests and the media benchmark.
 /// </summary>
 public sealed class S3Server : IAsyncDisposable
 {
@@ -30,10 +31,20 @@ public sealed class S3Server : IAsyncDisposable
 
     public static async Task<S3Server> StartAsync()
     {
-        var package = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(new Projects.Deckard_Api().ProjectPath)!, "..", "tests", "s3rver"));
+        var package = PackageFolder();
         if (!File.Exists(Path.Combine(package, "node_modules", "s3rver", "bin", "s3rver.js")))
         {
-            await ExternalTool.RunInAsync(package, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
+            using var install = Process.Start(new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            {
+                WorkingDirectory = package,
+                RedirectStandardError = true,
+            })!;
+            var errors = await install.StandardError.ReadToEndAsync();
+            await install.WaitForExitAsync();
+            if (install.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"npm ci in {package} failed: {errors}");
+            }
         }
 
         var directory = Directory.CreateTempSubdirectory("deckard-s3-").FullName;
@@ -97,6 +108,21 @@ public sealed class S3Server : IAsyncDisposable
 
         _process.Dispose();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    /// <summary>tests/s3rver, found from the running assembly's folder upwards (bin/… sits inside the repository).</summary>
+    private static string PackageFolder()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var candidate = Path.Combine(folder.FullName, "tests", "s3rver");
+            if (File.Exists(Path.Combine(candidate, "package.json")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException($"tests/s3rver was not found above {AppContext.BaseDirectory}.");
     }
 
     private static int FreePort()
