@@ -23,17 +23,21 @@ public sealed partial class GradioClient(HttpClient http, IOptions<StableAvatarO
     /// <summary>HTTP requests made by this client (for the benchmark's requests-per-job figure).</summary>
     public int RequestCount => _requests;
 
-    public async Task<GradioApp> DiscoverAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the app at <paramref name="baseUrl"/>. With <paramref name="retry"/> false a pod that is booting or
+    /// unreachable fails at once (another pod can take the render) instead of being waited out.
+    /// </summary>
+    public async Task<GradioApp> DiscoverAsync(Uri baseUrl, bool retry, CancellationToken cancellationToken)
     {
-        var baseUrl = options.Value.BaseUrl;
-        using var config = await SendSafelyAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, "config")), cancellationToken);
+        var retries = retry ? options.Value.SafeRetries : 0;
+        using var config = await SendSafelyAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, "config")), cancellationToken, retries: retries);
         var configJson = await ReadJsonAsync(config, "/config", cancellationToken);
         var prefix = configJson.TryGetProperty("api_prefix", out var apiPrefix) && apiPrefix.ValueKind == JsonValueKind.String
             ? apiPrefix.GetString()!.TrimEnd('/')
             : "";
         var version = configJson.TryGetProperty("version", out var versionElement) ? versionElement.GetString() : null;
 
-        using var info = await SendSafelyAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, prefix + "/info")), cancellationToken);
+        using var info = await SendSafelyAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, prefix + "/info")), cancellationToken, retries: retries);
         var infoJson = await ReadJsonAsync(info, $"{prefix}/info", cancellationToken);
         if (!infoJson.TryGetProperty("named_endpoints", out var endpoints) || !endpoints.TryGetProperty(options.Value.ApiName, out var endpoint))
         {
@@ -43,6 +47,33 @@ public sealed partial class GradioClient(HttpClient http, IOptions<StableAvatarO
 
         var parameters = endpoint.GetProperty("parameters").EnumerateArray().Select(ReadParameter).ToList();
         return new GradioApp(baseUrl, prefix, version, parameters);
+    }
+
+    /// <summary>
+    /// The jobs waiting in the app's queue (<c>{prefix}/queue/status</c>), or null when the pod does not say within
+    /// <paramref name="timeout"/>: a hint for choosing a pod, never a reason to fail a render.
+    /// </summary>
+    public async Task<int?> QueueLengthAsync(GradioApp app, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            Interlocked.Increment(ref _requests);
+            using var response = await http.GetAsync(app.Route("/queue/status"), deadline.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            using var status = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(deadline.Token));
+            return status.RootElement.TryGetProperty("queue_size", out var size) && size.TryGetInt32(out var waiting) ? waiting : null;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or JsonException
+            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return null;
+        }
     }
 
     /// <summary>Uploads a file; returns the server path to send in a FileData object.</summary>
@@ -223,9 +254,11 @@ public sealed partial class GradioClient(HttpClient http, IOptions<StableAvatarO
     /// (queue full) and refused connections, none of which started anything. Other failures are final.
     /// </summary>
     private async Task<HttpResponseMessage> SendSafelyAsync(
-        Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+        Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead,
+        int? retries = null)
     {
         var settings = options.Value;
+        var safeRetries = retries ?? settings.SafeRetries;
         for (var attempt = 0; ; attempt++)
         {
             string problem;
@@ -261,7 +294,7 @@ public sealed partial class GradioClient(HttpClient http, IOptions<StableAvatarO
                 problem = "the connection was refused";
             }
 
-            if (attempt >= settings.SafeRetries)
+            if (attempt >= safeRetries)
             {
                 throw new StableAvatarException($"StableAvatar is not available: {problem}, {attempt + 1} times.", isTransient: true);
             }

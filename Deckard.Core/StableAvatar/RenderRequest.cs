@@ -6,9 +6,9 @@ public sealed record RenderRequest(
 
 /// <summary>
 /// A finished render: the video on disk, the seed StableAvatar used, how many submissions it took, and how long the
-/// successful one took from submission to result (the GPU time it paid for).
+/// successful one took from submission to result (the GPU time it paid for), and the pod that rendered it.
 /// </summary>
-public sealed record RenderResult(string VideoPath, string? Seed, int Submissions, int HttpRequests, TimeSpan RenderTime);
+public sealed record RenderResult(string VideoPath, string? Seed, int Submissions, int HttpRequests, TimeSpan RenderTime, Uri? Pod = null);
 
 /// <summary>
 /// Where a render is, for the browser: uploading, queued, rendering (again on each heartbeat), downloading; with the

@@ -8,56 +8,89 @@ using Microsoft.Extensions.Options;
 namespace Deckard.Core.StableAvatar;
 
 /// <summary>
-/// One render: discover the app, upload the portrait and the audio, submit, follow the result stream, download the
-/// video. A lost stream loses the job (Gradio drops it), so the job is submitted again within the submission budget;
-/// the circuit breaker fails renders fast while the pod keeps failing.
+/// One render: choose a pod, discover the app, upload the portrait and the audio, submit, follow the result stream,
+/// download the video. A lost stream loses the job (Gradio drops it), so the job is submitted again within the
+/// submission budget; each pod's circuit breaker fails renders fast while that pod keeps failing, and with several
+/// pods a render passes over one that is open or unreachable for the next.
 /// </summary>
 public sealed partial class StableAvatarClient(
-    GradioClient gradio, CircuitBreaker circuit, IOptions<StableAvatarOptions> options, TimeProvider timeProvider, ILogger<StableAvatarClient> logger)
+    GradioClient gradio, PodPool pool, IOptions<StableAvatarOptions> options, TimeProvider timeProvider, ILogger<StableAvatarClient> logger)
 {
+    /// <summary>How long a pod may take to say how long its queue is before it is ranked without that.</summary>
+    private static readonly TimeSpan QueueStatusTimeout = TimeSpan.FromSeconds(2);
+
     public async Task<RenderResult> RenderAsync(RenderRequest request, IProgress<RenderProgress>? progress, CancellationToken cancellationToken)
     {
-        if (!circuit.TryEnter(out var permit, out var retryAt))
+        var started = timeProvider.GetUtcNow();
+        var requestsBefore = gradio.RequestCount;
+        progress?.Report(new RenderProgress("uploading", 0, TimeSpan.Zero));
+        var ranked = await pool.RankAsync(pod => pod.LastDiscovered is { } known
+            ? gradio.QueueLengthAsync(known, QueueStatusTimeout, cancellationToken)
+            : Task.FromResult<int?>(null));
+        DateTimeOffset? retryAt = null;
+        StableAvatarException? unreachable = null;
+        for (var index = 0; index < ranked.Count; index++)
         {
-            throw new StableAvatarException(
-                retryAt is { } until
-                    ? $"StableAvatar failed {options.Value.CircuitBreakerFailures} renders in a row; Deckard will try it again after {until:HH:mm:ss} UTC."
-                    : "StableAvatar has been failing; one render is testing whether it is back, and others wait for its outcome.",
-                isTransient: true, isOutage: false);
-        }
-
-        using (permit)
-        {
-            var started = timeProvider.GetUtcNow();
-            var requestsBefore = gradio.RequestCount;
-            try
+            var pod = ranked[index];
+            if (!pod.Circuit.TryEnter(out var permit, out var podRetryAt))
             {
-                var result = await RenderOnceAsync(request, progress, started, cancellationToken);
-                permit.Succeeded();
-                return result with { HttpRequests = gradio.RequestCount - requestsBefore };
+                retryAt = podRetryAt is { } until && (retryAt is null || until < retryAt) ? until : retryAt;
+                continue;
             }
-            catch (StableAvatarException exception)
+
+            using (permit)
+            using (pod.Track())
             {
-                // A refused job proves the pod answers; only outages count towards opening the circuit.
-                if (exception.IsOutage)
+                // The last pod to try is waited out while it boots; the others fail over at once.
+                var isLast = ranked.Skip(index + 1).All(next => next.Circuit.IsOpen);
+                var discovered = false;
+                try
+                {
+                    var app = pod.LastDiscovered = await gradio.DiscoverAsync(pod.BaseUrl, retry: isLast, cancellationToken);
+                    discovered = true;
+                    var result = await RenderOnceAsync(app, request, progress, started, cancellationToken);
+                    permit.Succeeded();
+                    return result with { HttpRequests = gradio.RequestCount - requestsBefore, Pod = pod.BaseUrl };
+                }
+                catch (StableAvatarException exception) when (!discovered && !isLast && exception.IsOutage)
                 {
                     permit.Failed();
+                    unreachable = exception;
+                    LogPassedOver(logger, pod.BaseUrl.Authority, exception.Message);
                 }
-                else
+                catch (StableAvatarException exception)
                 {
-                    permit.Succeeded();
-                }
+                    // A refused job proves the pod answers; only outages count towards opening the circuit.
+                    if (exception.IsOutage)
+                    {
+                        permit.Failed();
+                    }
+                    else
+                    {
+                        permit.Succeeded();
+                    }
 
-                throw;
+                    throw;
+                }
             }
         }
+
+        throw unreachable ?? CircuitOpen(retryAt);
     }
 
-    private async Task<RenderResult> RenderOnceAsync(RenderRequest request, IProgress<RenderProgress>? progress, DateTimeOffset started, CancellationToken cancellationToken)
+    private StableAvatarException CircuitOpen(DateTimeOffset? retryAt)
+    {
+        var who = pool.Pods.Count == 1 ? "StableAvatar" : $"Every StableAvatar pod ({pool.Pods.Count})";
+        return new StableAvatarException(
+            retryAt is { } until
+                ? $"{who} failed {options.Value.CircuitBreakerFailures} renders in a row; Deckard will try it again after {until:HH:mm:ss} UTC."
+                : $"{who} has been failing; one render is testing whether it is back, and others wait for its outcome.",
+            isTransient: true, isOutage: false);
+    }
+
+    private async Task<RenderResult> RenderOnceAsync(GradioApp app, RenderRequest request, IProgress<RenderProgress>? progress, DateTimeOffset started, CancellationToken cancellationToken)
     {
         var budget = options.Value.SubmissionBudget;
-        progress?.Report(new RenderProgress("uploading", 0, TimeSpan.Zero));
-        var app = await gradio.DiscoverAsync(cancellationToken);
         var image = await gradio.UploadAsync(app, request.ImagePath, cancellationToken);
         var audio = await gradio.UploadAsync(app, request.AudioPath, cancellationToken);
         var data = BuildData(app, image, Path.GetFileName(request.ImagePath), audio, Path.GetFileName(request.AudioPath), request.Parameters);
@@ -182,6 +215,9 @@ public sealed partial class StableAvatarClient(
         var seed = data.GetArrayLength() > 1 && data[1].ValueKind is JsonValueKind.String or JsonValueKind.Number ? data[1].ToString() : null;
         return (path, seed);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "StableAvatar pod {Pod} passed over for the next: {Reason}")]
+    private static partial void LogPassedOver(ILogger logger, string pod, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "StableAvatar render lost on submission {Submission} of {Budget}: {Reason}")]
     private static partial void LogLost(ILogger logger, int submission, int budget, string reason);

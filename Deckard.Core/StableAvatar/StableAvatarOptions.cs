@@ -3,13 +3,23 @@ using System.ComponentModel.DataAnnotations;
 namespace Deckard.Core.StableAvatar;
 
 /// <summary>Where StableAvatar's Gradio app is and how to call it (configuration section <c>StableAvatar</c>).</summary>
-public sealed class StableAvatarOptions
+public sealed class StableAvatarOptions : IValidatableObject
 {
     public const string SectionName = "StableAvatar";
 
     /// <summary>The app's root: RunPod's proxy URL (<c>https://{pod}-7860.proxy.runpod.net</c>) or the local mock.</summary>
     [Required]
     public Uri BaseUrl { get; set; } = new("http://localhost:7860");
+
+    /// <summary>
+    /// More pods running the same app (<c>StableAvatar:AdditionalUrls:0</c>, ...). A pod renders one job at a time, so
+    /// renders at once need pods: each render goes to the pod with the shortest queue, and a pod whose circuit is open
+    /// (or that cannot be reached before its job is submitted) is passed over for the next.
+    /// </summary>
+    public List<Uri> AdditionalUrls { get; set; } = [];
+
+    /// <summary>Every pod, <see cref="BaseUrl"/> first, each once.</summary>
+    public IReadOnlyList<Uri> PodUrls() => [.. AdditionalUrls.Prepend(BaseUrl).Distinct()];
 
     /// <summary>
     /// Sent as <c>Authorization: Bearer</c> with every request, for a pod behind an authenticating proxy. RunPod's own
@@ -67,6 +77,14 @@ public sealed class StableAvatarOptions
     /// <summary>The cost model behind the ETA in <c>lipsync.progress</c>.</summary>
     public RenderCostOptions Cost { get; set; } = new();
 
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var url in PodUrls().Where(url => !url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
+        {
+            yield return new ValidationResult($"The StableAvatar pod address '{url}' is not an absolute http or https URL.", [nameof(AdditionalUrls)]);
+        }
+    }
+
     /// <summary>
     /// Takes what the connection string names (<c>Endpoint</c>, <c>AccessToken</c>, <c>CostScale</c>) over the section's
     /// values: the AppHost describes the pod, or its stand-in, that way.
@@ -79,9 +97,12 @@ public sealed class StableAvatarOptions
         }
 
         var parts = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (parts.TryGetValue("Endpoint", out var endpoint) && endpoint is string url && url.Length > 0)
+        // Several pods are one Endpoint of comma-separated URLs (an AppHost parameter holds one string).
+        if (parts.TryGetValue("Endpoint", out var endpoint) && endpoint is string urls
+            && urls.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [var first, .. var more])
         {
-            BaseUrl = new Uri(url);
+            BaseUrl = new Uri(first);
+            AdditionalUrls = [.. more.Select(url => new Uri(url))];
         }
 
         if (parts.TryGetValue("AccessToken", out var token) && token is string value && value.Length > 0)

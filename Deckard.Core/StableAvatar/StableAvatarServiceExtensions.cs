@@ -32,11 +32,7 @@ public static class StableAvatarServiceExtensions
             })
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
-        builder.Services.AddSingleton(serviceProvider =>
-        {
-            var settings = serviceProvider.GetRequiredService<IOptions<StableAvatarOptions>>().Value;
-            return new CircuitBreaker(settings.CircuitBreakerFailures, settings.CircuitBreakerOpenFor, serviceProvider.GetRequiredService<TimeProvider>());
-        });
+        builder.Services.AddSingleton<PodPool>();
         builder.Services.AddTransient<StableAvatarClient>();
         return builder;
     }

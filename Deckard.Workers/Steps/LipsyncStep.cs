@@ -95,6 +95,7 @@ public sealed partial class LipsyncStep(
                     submissions = result.Submissions,
                     httpRequests = result.HttpRequests,
                     renderSeconds = Math.Round(result.RenderTime.TotalSeconds, 3),
+                    pod = result.Pod?.Authority,
                     portraitSource,
                     portraitArtifactId,
                     turn = input.Turn,

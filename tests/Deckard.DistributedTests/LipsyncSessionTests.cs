@@ -65,6 +65,7 @@ public sealed class LipsyncSessionTests : IAsyncLifetime
         var session = await _pipeline.Sessions.GetAsync(id);
         var step = session.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "lipsync");
         Assert.Equal(1, step.GetProperty("attempts").GetInt32());
+        Assert.Equal(_pipeline.Topology.GetEndpoint("runpod-mock").Authority, step.GetProperty("output").GetProperty("pod").GetString());
         var video = session.GetProperty("artifacts").EnumerateArray().Single(a => a.GetProperty("kind").GetString() == "video");
         Assert.Equal("video/mp4", video.GetProperty("contentType").GetString());
         var path = Path.Combine(_folder, "lipsync.mp4");

@@ -185,9 +185,8 @@ public sealed class StableAvatarClientTests : IAsyncLifetime
     public async Task After_repeated_failures_the_circuit_opens_and_renders_fail_without_calling_the_pod()
     {
         await FaultAsync(new { kind = "run_crash" });
-        var circuit = new CircuitBreaker(2, TimeSpan.FromMinutes(1), TimeProvider.System);
         var gradio = Gradio();
-        var client = Client(gradio: gradio, circuit: circuit);
+        var client = Client(options => options.CircuitBreakerFailures = 2, gradio: gradio);
         await Assert.ThrowsAsync<StableAvatarException>(() => client.RenderAsync(Request(), null, CancellationToken.None));
         await Assert.ThrowsAsync<StableAvatarException>(() => client.RenderAsync(Request(), null, CancellationToken.None));
         var requestsBefore = gradio.RequestCount;
@@ -203,8 +202,8 @@ public sealed class StableAvatarClientTests : IAsyncLifetime
     {
         await SettingsAsync(new { gradio_version = 6 });
         await FaultAsync(new { kind = "run_error", count = 3, message = "No face was found in the portrait." });
-        var circuit = new CircuitBreaker(2, TimeSpan.FromMinutes(1), TimeProvider.System);
-        var client = Client(circuit: circuit);
+        var pool = Pool(options => options.CircuitBreakerFailures = 2);
+        var client = Client(pool: pool);
         for (var refused = 0; refused < 3; refused++)
         {
             var error = await Assert.ThrowsAsync<StableAvatarException>(() => client.RenderAsync(Request(), null, CancellationToken.None));
@@ -213,7 +212,7 @@ public sealed class StableAvatarClientTests : IAsyncLifetime
 
         var result = await client.RenderAsync(Request(), progress: null, CancellationToken.None);
 
-        Assert.False(circuit.IsOpen);
+        Assert.False(pool.Pods[0].Circuit.IsOpen);
         Assert.Equal(1, result.Submissions);
     }
 
@@ -228,14 +227,65 @@ public sealed class StableAvatarClientTests : IAsyncLifetime
         Assert.Equal(["uploading", "queued", "rendering", "downloading"], stages.Distinct());
     }
 
+    [Fact]
+    public async Task Renders_at_once_are_spread_over_the_pods_one_each_while_both_are_free()
+    {
+        await using var second = await StandInPod.StartAsync();
+        using var secondAdmin = second.CreateAdminClient();
+        var first = _pipeline.Topology.GetEndpoint("runpod-mock");
+        void TwoPods(StableAvatarOptions options) => options.AdditionalUrls = [second.BaseUrl];
+        var pool = Pool(TwoPods);
+        var client = Client(TwoPods, pool: pool);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.RenderAsync(Request(), progress: null, CancellationToken.None)));
+
+        Assert.Equal(2, results.Count(result => result.Pod == first));
+        Assert.Equal(2, results.Count(result => result.Pod == second.BaseUrl));
+        Assert.Equal(2, await JobCountAsync());
+        Assert.Equal(2, (await secondAdmin.GetFromJsonAsync<JsonElement>(new Uri("/admin/jobs", UriKind.Relative))).GetArrayLength());
+        Assert.All(pool.Pods, pod => Assert.Equal(0, pod.Renders));
+    }
+
+    [Fact]
+    public async Task A_pod_that_is_down_is_passed_over_at_once_and_its_circuit_opens()
+    {
+        var down = StandInPod.Unreachable();
+        void DownFirst(StableAvatarOptions options)
+        {
+            options.BaseUrl = down;
+            options.AdditionalUrls = [_pipeline.Topology.GetEndpoint("runpod-mock")];
+            options.CircuitBreakerFailures = 2;
+            // Were the dead pod waited out like a lone one, each pass would take many seconds of backoff.
+            options.RetryBaseDelay = TimeSpan.FromSeconds(10);
+            options.RetryMaxDelay = TimeSpan.FromSeconds(30);
+        }
+
+        var pool = Pool(DownFirst);
+        var client = Client(DownFirst, pool: pool);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        for (var render = 0; render < 4; render++)
+        {
+            var result = await client.RenderAsync(Request(), progress: null, CancellationToken.None);
+            Assert.NotEqual(down, result.Pod);
+        }
+
+        Assert.True(pool.Pods.Single(pod => pod.BaseUrl == down).Circuit.IsOpen);
+        Assert.False(pool.Pods.Single(pod => pod.BaseUrl != down).Circuit.IsOpen);
+        Assert.Equal(4, await JobCountAsync());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"Four renders took {clock.Elapsed}: the dead pod was waited out.");
+    }
+
     private RenderRequest Request() => new(_portrait, _speech, Path.Combine(_folder, $"{Guid.NewGuid():N}.mp4"));
 
     private GradioClient Gradio(Action<StableAvatarOptions>? configure = null) =>
         new(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, Options.Create(Settings(configure)), NullLogger<GradioClient>.Instance);
 
-    private StableAvatarClient Client(Action<StableAvatarOptions>? configure = null, GradioClient? gradio = null, CircuitBreaker? circuit = null) =>
-        new(gradio ?? Gradio(configure), circuit ?? new CircuitBreaker(100, TimeSpan.FromMinutes(1), TimeProvider.System),
+    private StableAvatarClient Client(Action<StableAvatarOptions>? configure = null, GradioClient? gradio = null, PodPool? pool = null) =>
+        new(gradio ?? Gradio(configure), pool ?? Pool(configure),
             Options.Create(Settings(configure)), TimeProvider.System, NullLogger<StableAvatarClient>.Instance);
+
+    private PodPool Pool(Action<StableAvatarOptions>? configure = null) => new(Options.Create(Settings(configure)), TimeProvider.System);
 
     private StableAvatarOptions Settings(Action<StableAvatarOptions>? configure)
     {

@@ -45,6 +45,24 @@ public sealed class StableAvatarWiringTests
     }
 
     [Fact]
+    public void Several_pods_are_one_reference_of_comma_separated_urls_or_the_sections_additional_urls()
+    {
+        using var fromReference = Build(new() { ["ConnectionStrings:stableavatar"] = "Endpoint=https://a-7860.proxy.runpod.net, https://b-7860.proxy.runpod.net" });
+        using var fromSection = Build(new()
+        {
+            ["StableAvatar:BaseUrl"] = "https://a-7860.proxy.runpod.net",
+            ["StableAvatar:AdditionalUrls:0"] = "https://b-7860.proxy.runpod.net",
+        });
+
+        foreach (var host in new[] { fromReference, fromSection })
+        {
+            var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StableAvatarOptions>>().Value;
+            Assert.Equal([new Uri("https://a-7860.proxy.runpod.net"), new Uri("https://b-7860.proxy.runpod.net")], options.PodUrls());
+            Assert.Equal(2, host.Services.GetRequiredService<PodPool>().Pods.Count);
+        }
+    }
+
+    [Fact]
     public void Without_the_reference_the_section_says_where_the_pod_is()
     {
         using var host = Build(new() { ["StableAvatar:BaseUrl"] = "https://abc123-7860.proxy.runpod.net" });
@@ -62,6 +80,16 @@ public sealed class StableAvatarWiringTests
 
         Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() =>
             host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StableAvatarOptions>>().Value);
+    }
+
+    [Fact]
+    public void A_pod_address_that_is_not_an_http_url_stops_the_service_at_start_naming_it()
+    {
+        using var host = Build(new() { ["StableAvatar:AdditionalUrls:0"] = "ftp://pod-b:7860" });
+
+        var error = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StableAvatarOptions>>().Value);
+        Assert.Contains("ftp://pod-b:7860", error.Message, StringComparison.Ordinal);
     }
 
     private static IHost Build(Dictionary<string, string?> settings)
