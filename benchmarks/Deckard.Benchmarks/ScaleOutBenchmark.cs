@@ -47,6 +47,8 @@ internal static class ScaleOutBenchmark
             await meter.MeasureBackgroundAsync();
             flows.Add(("avatar (text prompt, no lip-sync)", await FlowLoadAsync(meter, FlowConcurrency, flowSessions,
                 index => SessionForms.Prompt(api, $"Paint a portrait of me as a sailor number {index}", """{"lipsync":false}"""))));
+            flows.Add(("avatar (10 s spoken prompt: probe, transcription)", await FlowLoadAsync(meter, FlowConcurrency, flowSessions,
+                _ => SessionForms.Voice(api, media.Speech, """{"intent":"avatar","lipsync":false}"""))));
             flows.Add(("search (text prompt, spoken answer, no lip-sync)", await FlowLoadAsync(meter, FlowConcurrency, flowSessions,
                 index => SessionForms.Prompt(api, $"What is the population of city number {index}?", """{"lipsync":false}"""))));
             flows.Add(("lip-sync (portrait + 10 s speech, one pod)", await FlowLoadAsync(meter, 2, LipsyncSessions(flowSessions),

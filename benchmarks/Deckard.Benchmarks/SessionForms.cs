@@ -16,6 +16,17 @@ internal static class SessionForms
         return await TimedAsync(api, content);
     }
 
+    /// <summary>A spoken session: recorded audio (transcribed, then routed) with options.</summary>
+    public static async Task<(Guid Id, double Milliseconds)> Voice(HttpClient api, byte[] wav, string options)
+    {
+        using var content = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(wav), "audio", "prompt.wav" },
+            { new StringContent(options), "options" },
+        };
+        return await TimedAsync(api, content);
+    }
+
     /// <summary>A lip-sync session: a portrait and the speech to sync it to.</summary>
     public static async Task<(Guid Id, double Milliseconds)> Lipsync(HttpClient api, LipsyncMedia media)
     {
