@@ -20,6 +20,7 @@ var api = builder.AddProject<Projects.Deckard_Api>("api")
     .WithReference(redis).WaitFor(redis)
     .WithReference(openai).WaitFor(openai)
     .WithDevelopmentApiKey()
+    .WithMediaSigningKey()
     .WithDashboardUrl()
     .WithServiceDefaults();
 

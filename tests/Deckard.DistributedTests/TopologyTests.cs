@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
 using Deckard.DistributedTests.Infrastructure;
 using Npgsql;
 using StackExchange.Redis;
@@ -131,6 +133,45 @@ public sealed class TopologyTests : IClassFixture<TopologyFixture>
         using var api = second.CreateHttpClient("api");
         using var health = await api.GetAsync(new Uri("/health", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_api_instances_serve_one_deployment_tickets_events_and_media_links_from_one_work_on_the_other()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:deckard"] = await App.ConnectionStringAsync("deckard"),
+            ["ConnectionStrings:redis"] = await App.ConnectionStringAsync("redis"),
+            ["Resources:workers:Replicas"] = "1",
+            ["Resources:api:Replicas"] = "2",
+        };
+        await using var second = await DeckardTestApp.StartAsync(_topology.Logs, settings);
+        var addresses = second.Instances("api").Select(ReplicaAddress).ToList();
+        Assert.Equal(2, addresses.Distinct().Count());
+        using var one = new HttpClient { BaseAddress = addresses[0] };
+        one.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", second.DevelopmentApiKey);
+        // The other instance is reached with no Authorization header: only the ticket and the signed link let it in.
+        using var other = new HttpClient { BaseAddress = addresses[1] };
+
+        var sessions = new SessionsClient(one);
+        var id = await sessions.CreatedIdAsync(await sessions.CreateWithPromptAsync("Paint a portrait of me as a lighthouse keeper", """{"intent":"avatar","lipsync":false}"""));
+        using var issued = await one.PostAsync(new Uri($"/api/sessions/{id}/tickets", UriKind.Relative), null);
+        var ticketed = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("events").GetString()!;
+        var events = await new SessionsClient(other).FollowEventsAsync(id, deadline: Deadline, path: ticketed);
+
+        Assert.Equal("session.completed", events[^1].Type);
+        var portrait = (await sessions.GetAsync(id)).GetProperty("artifacts").EnumerateArray().Single(artifact => artifact.GetProperty("role").GetString() == "portrait");
+        using var media = await other.GetAsync(new Uri(portrait.GetProperty("url").GetString()!, UriKind.RelativeOrAbsolute));
+        Assert.Equal(HttpStatusCode.OK, media.StatusCode);
+        Assert.Equal("image/png", media.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>Where one replica listens (its own port, not the proxy's): the ASPNETCORE_URLS Aspire started it with.</summary>
+    private static Uri ReplicaAddress(ResourceEvent replica)
+    {
+        var environment = File.ReadAllText($"/proc/{DeckardTestApp.ServiceProcessId(replica)}/environ").Split('\0');
+        var urls = environment.Single(variable => variable.StartsWith("ASPNETCORE_URLS=", StringComparison.Ordinal))["ASPNETCORE_URLS=".Length..];
+        return new Uri(urls.Split(';')[0]);
     }
 
     [Fact]

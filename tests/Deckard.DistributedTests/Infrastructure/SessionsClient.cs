@@ -42,11 +42,12 @@ public sealed class SessionsClient(HttpClient api)
     }
 
     /// <summary>Follows the SSE stream until it ends (after a terminal event) or <paramref name="stopAfter"/> says so.</summary>
+    /// <summary>Reads the session's event stream (or <paramref name="path"/>, its ticketed URL) to its end.</summary>
     public async Task<List<ServerSentEvent>> FollowEventsAsync(
-        Guid id, long? lastEventId = null, Func<ServerSentEvent, bool>? stopAfter = null, TimeSpan? deadline = null)
+        Guid id, long? lastEventId = null, Func<ServerSentEvent, bool>? stopAfter = null, TimeSpan? deadline = null, string? path = null)
     {
         using var timeout = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(60));
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/api/sessions/{id}/events", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path ?? $"/api/sessions/{id}/events", UriKind.Relative));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (lastEventId is { } last)
         {
