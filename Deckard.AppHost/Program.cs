@@ -36,4 +36,4 @@ builder.AddProject<Projects.Deckard_Workers>("workers")
     .WithReference(stableAvatar).WaitFor(stableAvatar)
     .WithServiceDefaults();
 
-builder.Build().Run();
+builder.Build().RunOrExplainRefusal();

@@ -2,10 +2,11 @@
 # Installs the OS packages Deckard needs on Debian/Ubuntu, skipping the ones already present.
 #   PostgreSQL and Redis: the AppHost runs them as local processes (no container engine needed).
 #   ffmpeg: media conversion; espeak-ng: speech for tests and the OpenAI stand-in; chromium: browser tests;
+#   jq: the JSON in the docs' curl commands;
 #   Node.js and npm (when no node is on the PATH): the TypeScript client in web/ and its tests.
 set -euo pipefail
 
-packages=(postgresql redis-server ffmpeg espeak-ng chromium)
+packages=(postgresql redis-server ffmpeg espeak-ng chromium jq)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

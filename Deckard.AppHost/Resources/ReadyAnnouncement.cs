@@ -16,7 +16,6 @@ internal sealed class ReadyAnnouncement(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var started = Stopwatch.GetTimestamp();
         var services = model.Resources.OfType<ProjectResource>()
             .Where(project => project.HasAnnotationOfType<DeckardServiceAnnotation>())
             .OrderBy(project => project.Name, StringComparer.Ordinal)
@@ -31,7 +30,7 @@ internal sealed class ReadyAnnouncement(
         }
 
         var summary = new StringBuilder()
-            .Append(ReadyLine).Append(" (").Append(Stopwatch.GetElapsedTime(started).TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)).AppendLine(" s):");
+            .Append(ReadyLine).Append(" (").Append(SinceLaunch().TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)).AppendLine(" s):");
         foreach (var service in services)
         {
             var replicas = service.GetReplicaCount();
@@ -58,5 +57,15 @@ internal sealed class ReadyAnnouncement(
 
         summary.Append("Press Ctrl+C to stop everything.");
         logger.LogInformation("{Summary}", summary.ToString());
+    }
+
+    /// <summary>
+    /// Time since the AppHost's process started: Aspire may start this service only once it has launched the resources,
+    /// sometimes after they are healthy, so a stopwatch of its own would read near zero.
+    /// </summary>
+    private static TimeSpan SinceLaunch()
+    {
+        using var self = Process.GetCurrentProcess();
+        return DateTime.Now - self.StartTime;
     }
 }

@@ -72,7 +72,7 @@ public sealed partial class WebSearchStep(ResponsesClient responses, AnswerCache
                 text.Append(part.Text);
                 foreach (var citation in part.OutputTextAnnotations.OfType<UriCitationMessageAnnotation>())
                 {
-                    citations.Add(new Citation(citation.Title ?? citation.Uri.Host, citation.Uri.ToString(),
+                    citations.Add(new Citation(citation.Title ?? citation.Uri.Host, citation.Uri.AbsoluteUri,
                         offset + citation.StartIndex, offset + citation.EndIndex));
                 }
             }

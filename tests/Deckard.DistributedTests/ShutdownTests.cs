@@ -31,6 +31,26 @@ public sealed class ShutdownTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_port_already_taken_stops_the_apphost_with_the_fix_and_no_stack_trace()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var taken = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var appHost = AppHostProcess.Launch(output, new Dictionary<string, string>
+        {
+            ["DcpPublisher__RandomizePorts"] = "false",
+            ["Resources__api__Port"] = taken,
+            ["Resources__openai-mock__Port"] = taken,
+            ["Resources__runpod-mock__Port"] = taken,
+            ["Resources__web__Port"] = taken,
+        });
+
+        Assert.Equal(1, await appHost.WaitForExitAsync(StopDeadline));
+        Assert.Contains(appHost.Output, line => line.Contains($"Port {taken} for '", StringComparison.Ordinal) && line.Contains("is already in use", StringComparison.Ordinal));
+        Assert.DoesNotContain(appHost.Output, line => line.Contains("Unhandled exception", StringComparison.Ordinal) || line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Ctrl_c_stops_everything_and_leaves_nothing_running()
     {
         await using var appHost = await AppHostProcess.StartAsync(output);

@@ -30,6 +30,29 @@ public sealed partial class AppHostProcess : IAsyncDisposable
 
     public static async Task<AppHostProcess> StartAsync(ITestOutputHelper output)
     {
+        var appHostProcess = Launch(output, new Dictionary<string, string>());
+        var process = appHostProcess._process;
+        try
+        {
+            var exited = process.WaitForExitAsync();
+            var first = await Task.WhenAny(appHostProcess._ready.Task, exited).WaitAsync(DeckardTestApp.StartDeadline);
+            if (first == exited)
+            {
+                throw new InvalidOperationException($"The AppHost exited with code {process.ExitCode} before everything was healthy.");
+            }
+        }
+        catch
+        {
+            await appHostProcess.DisposeAsync();
+            throw;
+        }
+
+        return appHostProcess;
+    }
+
+    /// <summary>Launches the AppHost with <paramref name="environment"/> on top of the defaults, without waiting for anything.</summary>
+    public static AppHostProcess Launch(ITestOutputHelper output, IReadOnlyDictionary<string, string> environment)
+    {
         var stateDirectory = DeckardTestApp.CreateStateFolder();
         // The AppHost as `dotnet run` starts it: from its own output folder, with its own dependencies (the copy in the
         // tests' folder resolves the tests' package versions instead).
@@ -52,28 +75,17 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         startInfo.Environment["AppHost__StateDirectory"] = stateDirectory;
         startInfo.Environment["DcpPublisher__RandomizePorts"] = "true";
         startInfo.Environment["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = "false";
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
         var process = Process.Start(startInfo)!;
         var appHostProcess = new AppHostProcess(process, stateDirectory, output);
         process.OutputDataReceived += (_, line) => appHostProcess.OnLine(line.Data);
         process.ErrorDataReceived += (_, line) => appHostProcess.OnLine(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-
-        try
-        {
-            var exited = process.WaitForExitAsync();
-            var first = await Task.WhenAny(appHostProcess._ready.Task, exited).WaitAsync(DeckardTestApp.StartDeadline);
-            if (first == exited)
-            {
-                throw new InvalidOperationException($"The AppHost exited with code {process.ExitCode} before everything was healthy.");
-            }
-        }
-        catch
-        {
-            await appHostProcess.DisposeAsync();
-            throw;
-        }
-
         return appHostProcess;
     }
 
