@@ -142,21 +142,29 @@ internal sealed class LoadMeter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Measures what the topology spends doing nothing (health checks, heartbeats, sweeps), per second, over 10 s after
-    /// 2 s to settle; later runs count only what they spend beyond it. Call it after a warm-up, so that start-up's tail
-    /// (tiered JIT, pools filling) is not taken for background.
+    /// Measures what the topology spends doing nothing (health checks, heartbeats, polls, timers), per second, over 10 s
+    /// once <paramref name="settle"/> has passed with no sessions; later runs count only what they spend beyond it. A
+    /// short settle leaves the last load's tail (tiered JIT, GC, pools trimming) in the figure, which then hides that
+    /// much of each session's cost; the flows, whose runs last a minute, settle for longer. Also notes which threads of
+    /// <paramref name="role"/> spent it.
     /// </summary>
-    public async Task MeasureBackgroundAsync() => _idlePerSecond = await IdleCpuPerSecondAsync();
-
-    private static async Task<Dictionary<string, double>> IdleCpuPerSecondAsync()
+    public async Task MeasureBackgroundAsync(TimeSpan settle, string role = ProcessCpu.Workers)
     {
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(settle);
         var before = ProcessCpu.Sample();
+        var threadsBefore = ProcessCpu.ThreadSeconds(role);
         await Task.Delay(TimeSpan.FromSeconds(10));
         var after = ProcessCpu.Sample();
+        var threadsAfter = ProcessCpu.ThreadSeconds(role);
         var seconds = (after.At - before.At).TotalSeconds;
-        return after.Since(before).ToDictionary(pair => pair.Key, pair => pair.Value / seconds);
+        _idlePerSecond = after.Since(before).ToDictionary(pair => pair.Key, pair => pair.Value / seconds);
+        BackgroundThreads = [.. threadsAfter
+            .Select(pair => (Thread: pair.Key, MillisecondsPerSecond: (pair.Value - threadsBefore.GetValueOrDefault(pair.Key)) * 1000 / seconds))
+            .Where(thread => thread.MillisecondsPerSecond > 0).OrderByDescending(thread => thread.MillisecondsPerSecond).Take(4)];
     }
+
+    /// <summary>The busiest threads of the role <see cref="MeasureBackgroundAsync"/> watched, in CPU milliseconds per second.</summary>
+    public IReadOnlyList<(string Thread, double MillisecondsPerSecond)> BackgroundThreads { get; private set; } = [];
 
     /// <summary>
     /// The next transaction id PostgreSQL will assign: its change over a run is the write transactions in it, exact and

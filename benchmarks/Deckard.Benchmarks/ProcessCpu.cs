@@ -48,6 +48,33 @@ internal static class ProcessCpu
         return new CpuSnapshot(seconds, processes, DateTimeOffset.UtcNow);
     }
 
+    /// <summary>CPU seconds so far of each thread name (<c>/proc/{pid}/task/*/comm</c>) in the processes of <paramref name="role"/>.</summary>
+    public static Dictionary<string, double> ThreadSeconds(string role)
+    {
+        var byName = new Dictionary<string, double>();
+        var roles = new Dictionary<int, string?>();
+        foreach (var pid in OrchestratorRoots().SelectMany(ProcessMemory.Descendants).Where(pid => OwnRole(ProcessMemory.CommandLine(pid)) == role && RoleOf(pid, roles) == role))
+        {
+            try
+            {
+                foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+                {
+                    var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    var ticks = long.Parse(fields[14 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[15 - 3], CultureInfo.InvariantCulture);
+                    byName[name] = byName.GetValueOrDefault(name) + (ticks / TicksPerSecond);
+                }
+            }
+            catch (IOException)
+            {
+                // The process or thread ended while being read.
+            }
+        }
+
+        return byName;
+    }
+
     /// <summary>The DCP processes that watch this process.</summary>
     private static IEnumerable<int> OrchestratorRoots()
     {

@@ -27,7 +27,7 @@ internal static class ScaleOutBenchmark
             await using var app = await StartAsync(apis, workers);
             await using var meter = await LoadMeter.CreateAsync(app);
             await RoutingLoadAsync(app, meter, 60, TimeSpan.Zero); // warm-up: JIT, pools and connections on every replica
-            await meter.MeasureBackgroundAsync();
+            await meter.MeasureBackgroundAsync(TimeSpan.FromSeconds(2)); // the loads last seconds: the background barely counts
             var offered = await RoutingLoadAsync(app, meter, sessions / 2, TimeSpan.FromSeconds(1.0 / OfferedRate));
             var saturated = await RoutingLoadAsync(app, meter, sessions, TimeSpan.Zero);
             layouts.Add((apis, workers, saturated, offered));
@@ -36,6 +36,7 @@ internal static class ScaleOutBenchmark
 
         var flows = new List<(string Flow, Load Load)>();
         IReadOnlyDictionary<string, double> background;
+        IReadOnlyList<(string Thread, double MillisecondsPerSecond)> backgroundThreads;
         var media = await LipsyncMedia.CreateAsync();
         await using (var app = await StartAsync(1, 2))
         {
@@ -44,7 +45,7 @@ internal static class ScaleOutBenchmark
             await FlowLoadAsync(meter, FlowConcurrency, 8, index => SessionForms.Prompt(api, $"Paint a portrait of me as a sailor, warm-up {index}", """{"lipsync":false}"""));
             await FlowLoadAsync(meter, FlowConcurrency, 8, index => SessionForms.Prompt(api, $"What is the population of warm-up city {index}?", """{"lipsync":false}"""));
             await FlowLoadAsync(meter, 2, 2, _ => SessionForms.Lipsync(api, media));
-            await meter.MeasureBackgroundAsync();
+            await meter.MeasureBackgroundAsync(TimeSpan.FromSeconds(30));
             flows.Add(("avatar (text prompt, no lip-sync)", await FlowLoadAsync(meter, FlowConcurrency, flowSessions,
                 index => SessionForms.Prompt(api, $"Paint a portrait of me as a sailor number {index}", """{"lipsync":false}"""))));
             flows.Add(("avatar (10 s spoken prompt: probe, transcription)", await FlowLoadAsync(meter, FlowConcurrency, flowSessions,
@@ -54,10 +55,11 @@ internal static class ScaleOutBenchmark
             flows.Add(("lip-sync (portrait + 10 s speech, one pod)", await FlowLoadAsync(meter, 2, LipsyncSessions(flowSessions),
                 _ => SessionForms.Lipsync(api, media))));
             background = meter.Background;
+            backgroundThreads = meter.BackgroundThreads;
         }
 
         PrintLayouts(layouts);
-        PrintFlows(flows, background);
+        PrintFlows(flows, background, backgroundThreads);
     }
 
     private static int LipsyncSessions(int flowSessions) => Math.Max(4, flowSessions / 5);
@@ -106,7 +108,8 @@ internal static class ScaleOutBenchmark
             $"  per session, every layout alike: {last.PostgresTransactions:0.0} PostgreSQL write transactions, {last.RedisCommands:0.0} Redis commands (measured in the last layout)"));
     }
 
-    private static void PrintFlows(List<(string Flow, Load Load)> flows, IReadOnlyDictionary<string, double> background)
+    private static void PrintFlows(List<(string Flow, Load Load)> flows, IReadOnlyDictionary<string, double> background,
+        IReadOnlyList<(string Thread, double MillisecondsPerSecond)> backgroundThreads)
     {
         Console.WriteLine();
         Console.WriteLine("Per flow on 1 Api + 2 Workers (CPU ms per session, net of the idle topology's background)");
@@ -122,6 +125,8 @@ internal static class ScaleOutBenchmark
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{"background with no sessions (CPU ms per second)",-50} {"",8} {string.Join(" ", Roles.Select(role => (background.GetValueOrDefault(role.Name) * 1000).ToString("0.00", CultureInfo.InvariantCulture).PadLeft(6)))}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  (measured over 10 s after 30 s with no sessions; the workers' busiest threads then, ms per second: {string.Join(", ", backgroundThreads.Select(thread => $"{thread.Thread} {thread.MillisecondsPerSecond:0.0}"))})"));
         Console.WriteLine("  Deckard = api + workers + postgresql + redis (the stand-ins stand for the paid services; ffmpeg counts for the Workers that start it)");
     }
 
