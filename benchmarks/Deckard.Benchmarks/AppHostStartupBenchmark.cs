@@ -92,7 +92,7 @@ internal static partial class AppHostStartupBenchmark
         var appHostMiB = ProcessMemory.ResidentMiB(process.Id);
         var appHostPeakMiB = ProcessMemory.PeakResidentMiB(process.Id);
         // DCP runs detached from the AppHost (it watches the AppHost's process id): its tree is found by that id.
-        var topology = OrchestratorProcesses(process.Id).SelectMany(dcp => ProcessMemory.Descendants(dcp).Prepend(dcp))
+        var topology = ProcessMemory.Orchestrators(process.Id).SelectMany(dcp => ProcessMemory.Descendants(dcp).Prepend(dcp))
             .Concat(ProcessMemory.Descendants(process.Id)).Distinct().ToList();
         var topologyMiB = appHostMiB + topology.Sum(ProcessMemory.ResidentMiB);
         var topologyPssMiB = ProcessMemory.ProportionalMiB(process.Id) + topology.Sum(ProcessMemory.ProportionalMiB);
@@ -164,9 +164,6 @@ internal static partial class AppHostStartupBenchmark
             await process.WaitForExitAsync();
         }
     }
-
-    private static IEnumerable<int> OrchestratorProcesses(int appHostPid) =>
-        ProcessMemory.Children(1).Where(pid => ProcessMemory.CommandLine(pid).Contains($"--monitor {appHostPid}", StringComparison.Ordinal));
 
     private static int FreePort()
     {

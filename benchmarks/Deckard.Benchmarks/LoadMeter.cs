@@ -24,7 +24,7 @@ internal sealed class LoadMeter : IAsyncDisposable
     private readonly ConnectionMultiplexer _redis;
     private Dictionary<string, double>? _idlePerSecond;
 
-    /// <summary>CPU milliseconds per second each role spends with no sessions running (health checks, heartbeats, sweeps).</summary>
+    /// <summary>CPU seconds per second each role spends with no sessions running (health checks, heartbeats, sweeps).</summary>
     public IReadOnlyDictionary<string, double> Background => _idlePerSecond ?? [];
 
     private LoadMeter(NpgsqlDataSource database, ConnectionMultiplexer redis)

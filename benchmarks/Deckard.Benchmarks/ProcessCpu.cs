@@ -24,13 +24,12 @@ internal static class ProcessCpu
 
     private static readonly double TicksPerSecond = 100; // USER_HZ: 100 on every Linux ABI .NET runs on
 
-    /// <summary>CPU seconds so far per role, and the processes seen per role.</summary>
+    /// <summary>CPU seconds so far per role.</summary>
     public static CpuSnapshot Sample()
     {
-        var pids = OrchestratorRoots().SelectMany(root => ProcessMemory.Descendants(root).Prepend(root)).Distinct().ToList();
+        var pids = ProcessMemory.Orchestrators(Environment.ProcessId).SelectMany(root => ProcessMemory.Descendants(root).Prepend(root)).Distinct().ToList();
         var roles = new Dictionary<int, string?>();
         var seconds = new Dictionary<string, double>();
-        var processes = new Dictionary<string, int>();
         foreach (var pid in pids)
         {
             if (RoleOf(pid, roles) is not { } role || ReadTicks(pid) is not { } ticks)
@@ -39,21 +38,16 @@ internal static class ProcessCpu
             }
 
             seconds[role] = seconds.GetValueOrDefault(role) + (ticks / TicksPerSecond);
-            if (OwnRole(ProcessMemory.CommandLine(pid)) == role && !IsChildOfSameRole(pid, role, roles))
-            {
-                processes[role] = processes.GetValueOrDefault(role) + 1;
-            }
         }
 
-        return new CpuSnapshot(seconds, processes, DateTimeOffset.UtcNow);
+        return new CpuSnapshot(seconds, DateTimeOffset.UtcNow);
     }
 
     /// <summary>CPU seconds so far of each thread name (<c>/proc/{pid}/task/*/comm</c>) in the processes of <paramref name="role"/>.</summary>
     public static Dictionary<string, double> ThreadSeconds(string role)
     {
         var byName = new Dictionary<string, double>();
-        var roles = new Dictionary<int, string?>();
-        foreach (var pid in OrchestratorRoots().SelectMany(ProcessMemory.Descendants).Where(pid => OwnRole(ProcessMemory.CommandLine(pid)) == role && RoleOf(pid, roles) == role))
+        foreach (var pid in ProcessMemory.Orchestrators(Environment.ProcessId).SelectMany(ProcessMemory.Descendants).Where(pid => OwnRole(ProcessMemory.CommandLine(pid)) == role))
         {
             try
             {
@@ -74,20 +68,6 @@ internal static class ProcessCpu
 
         return byName;
     }
-
-    /// <summary>The DCP processes that watch this process.</summary>
-    private static IEnumerable<int> OrchestratorRoots()
-    {
-        var monitor = $"--monitor {Environment.ProcessId.ToString(CultureInfo.InvariantCulture)} ";
-        return Directory.EnumerateDirectories("/proc")
-            .Select(Path.GetFileName)
-            .Where(name => int.TryParse(name, out _))
-            .Select(name => int.Parse(name!, CultureInfo.InvariantCulture))
-            .Where(pid => ProcessMemory.CommandLine(pid) is var line && line.Contains(monitor, StringComparison.Ordinal) && OwnRole(line) == Orchestrator);
-    }
-
-    private static bool IsChildOfSameRole(int pid, string role, Dictionary<int, string?> roles) =>
-        ProcessMemory.ParentOf(pid) is var parent && parent > 0 && RoleOf(parent, roles) == role;
 
     private static string? RoleOf(int pid, Dictionary<int, string?> roles)
     {
@@ -140,8 +120,8 @@ internal static class ProcessCpu
     }
 }
 
-/// <summary>CPU seconds per role at one moment, and how many processes each role had.</summary>
-internal sealed record CpuSnapshot(IReadOnlyDictionary<string, double> Seconds, IReadOnlyDictionary<string, int> Processes, DateTimeOffset At)
+/// <summary>CPU seconds per role at one moment.</summary>
+internal sealed record CpuSnapshot(IReadOnlyDictionary<string, double> Seconds, DateTimeOffset At)
 {
     /// <summary>CPU seconds each role spent between <paramref name="earlier"/> and this snapshot.</summary>
     public IReadOnlyDictionary<string, double> Since(CpuSnapshot earlier) =>

@@ -23,6 +23,20 @@ internal static class ProcessMemory
             .Where(pid => ParentOf(pid) == parent)
             .ToList();
 
+    /// <summary>
+    /// Aspire's orchestrator (DCP) processes that watch <paramref name="monitoredPid"/> (<c>--monitor {pid}</c>): DCP
+    /// detaches from the process that started it, and every server and service it starts descends from these.
+    /// </summary>
+    public static IEnumerable<int> Orchestrators(int monitoredPid)
+    {
+        var monitor = $"--monitor {monitoredPid.ToString(CultureInfo.InvariantCulture)} ";
+        return Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(name => int.TryParse(name, out _))
+            .Select(name => int.Parse(name!, CultureInfo.InvariantCulture))
+            .Where(pid => CommandLine(pid) is var line && line.Contains(monitor, StringComparison.Ordinal) && line.Split(' ', 2)[0].EndsWith("/dcp", StringComparison.Ordinal));
+    }
+
     /// <summary>Children, grandchildren and so on.</summary>
     public static IReadOnlyList<int> Descendants(int parent)
     {
