@@ -64,61 +64,9 @@ public static class AudioProbe
     internal static TimeSpan? PcmWavDuration(string path)
     {
         using var file = File.OpenRead(path);
-        Span<byte> riff = stackalloc byte[12];
-        if (file.Read(riff) != 12 || !riff[..4].SequenceEqual("RIFF"u8) || !riff[8..].SequenceEqual("WAVE"u8))
-        {
-            return null;
-        }
-
-        Span<byte> header = stackalloc byte[8];
-        Span<byte> format = stackalloc byte[40];
-        var formatLength = 0;
-        while (file.Position + 8 <= file.Length)
-        {
-            file.ReadExactly(header);
-            var size = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-            if (header[..4].SequenceEqual("fmt "u8))
-            {
-                if (size is < 16 or > 40)
-                {
-                    return null;
-                }
-
-                formatLength = (int)size;
-                file.ReadExactly(format[..formatLength]);
-                file.Position += size & 1;
-                continue;
-            }
-
-            if (header[..4].SequenceEqual("data"u8))
-            {
-                return formatLength == 0 || size is 0 or uint.MaxValue ? null : Duration(format[..formatLength], size);
-            }
-
-            file.Position += size + (size & 1);
-        }
-
-        return null;
-    }
-
-    private static TimeSpan? Duration(ReadOnlySpan<byte> format, uint dataBytes)
-    {
-        var tag = BinaryPrimitives.ReadUInt16LittleEndian(format);
-        var channels = BinaryPrimitives.ReadUInt16LittleEndian(format[2..]);
-        var sampleRate = BinaryPrimitives.ReadUInt32LittleEndian(format[4..]);
-        var byteRate = BinaryPrimitives.ReadUInt32LittleEndian(format[8..]);
-        var blockAlign = BinaryPrimitives.ReadUInt16LittleEndian(format[12..]);
-        var bits = BinaryPrimitives.ReadUInt16LittleEndian(format[14..]);
-        // WAVE_FORMAT_EXTENSIBLE names the real format in the first two bytes of its subformat GUID.
-        if (tag == 0xFFFE)
-        {
-            tag = format.Length >= 26 ? BinaryPrimitives.ReadUInt16LittleEndian(format[24..]) : (ushort)0;
-        }
-
-        var plausible = (tag == 1 && bits is 8 or 16 or 24 or 32 || tag == 3 && bits is 32 or 64)
-            && channels is > 0 and <= 8 && sampleRate is >= 1000 and <= 384_000
-            && blockAlign == channels * (bits / 8) && byteRate == sampleRate * blockAlign;
-        return plausible ? TimeSpan.FromSeconds(dataBytes / (double)byteRate) : null;
+        return WavSamples.ReadLayout(file) is { LengthDeclared: true } layout
+            ? TimeSpan.FromSeconds(layout.DeclaredDataBytes / (double)(layout.SampleRate * layout.BlockAlign))
+            : null;
     }
 
     /// <summary>A WAV whose data chunk claims more bytes than the file holds was cut off in transit.</summary>

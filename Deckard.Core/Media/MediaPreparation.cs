@@ -9,26 +9,24 @@ namespace Deckard.Core.Media;
 /// </summary>
 public static class MediaPreparation
 {
+    /// <summary>StableAvatar's audio rate (its wav2vec2 encoder's).</summary>
+    private const int TargetRate = 16000;
+
     /// <summary>One window of StableAvatar at its defaults: 81 frames at 25 fps.</summary>
     public static TimeSpan MinimumWindow(int clipFrames = 81, int fps = 25) => TimeSpan.FromSeconds((double)clipFrames / fps);
 
     /// <summary>
     /// Converts <paramref name="input"/> to 16 kHz mono PCM WAV at <paramref name="output"/>. Speech shorter than
     /// <paramref name="minimum"/> is padded with silence when it is at least <paramref name="shortest"/> long, and
-    /// refused otherwise; speech longer than <paramref name="maximum"/> is refused. Returns the prepared duration.
-    /// One ffmpeg run does it: the length is read from the converted samples and the padding is appended here,
-    /// since every ffmpeg or ffprobe start costs a noticeable part of the step.
+    /// refused otherwise; speech longer than <paramref name="maximum"/> is refused. A PCM or float WAV (what browsers
+    /// record and people upload most) is decoded, averaged to mono and resampled here; anything else takes one ffmpeg
+    /// run. Starting ffmpeg costs more than the whole in-process conversion of a minute of speech.
     /// </summary>
-    public static async Task<TimeSpan> PrepareSpeechAsync(
+    public static async Task<PreparedSpeech> PrepareSpeechAsync(
         string input, string output, TimeSpan minimum, TimeSpan shortest, TimeSpan maximum, CancellationToken cancellationToken)
     {
-        // Converting a little past the maximum is enough to know it is too long, without decoding an hour of audio.
-        var limit = (maximum + TimeSpan.FromSeconds(1)).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        await FfmpegAsync(cancellationToken,
-            "-i", input, "-map", "0:a:0", "-t", limit, "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le",
-            "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "wav", output);
-        var duration = await PcmWav.DurationAsync(output, cancellationToken)
-            ?? throw new MediaPreparationException("The speech could not be converted to 16 kHz mono WAV.");
+        var converted = await Task.Run(() => ConvertWavInProcess(input, output, maximum), cancellationToken);
+        var duration = converted ?? await ConvertWithFfmpegAsync(input, output, maximum, cancellationToken);
         if (duration < shortest)
         {
             throw new MediaPreparationException(
@@ -44,17 +42,62 @@ public static class MediaPreparation
         if (duration < minimum)
         {
             await PcmWav.PadAsync(output, minimum, cancellationToken);
-            return minimum;
+            duration = minimum;
         }
 
-        return duration;
+        return new PreparedSpeech(duration, InProcess: converted is not null);
     }
 
-    /// <summary>Crops the portrait to a centred square and scales it to <paramref name="size"/>×<paramref name="size"/> PNG.</summary>
-    public static Task PreparePortraitAsync(string input, string output, int size, CancellationToken cancellationToken) =>
-        FfmpegAsync(cancellationToken,
+    /// <summary>
+    /// Crops the portrait to a centred square and scales it to <paramref name="size"/>×<paramref name="size"/> PNG: a
+    /// non-interlaced PNG (what gpt-image-1 makes) in process, anything else with ffmpeg. True when done in process.
+    /// </summary>
+    public static async Task<bool> PreparePortraitAsync(string input, string output, int size, CancellationToken cancellationToken)
+    {
+        var image = PngDecoder.Decode(await File.ReadAllBytesAsync(input, cancellationToken));
+        if (image is not null)
+        {
+            var png = await Task.Run(() => PngEncoder.Encode(SquareScaler.CropAndScale(image, size)), cancellationToken);
+            await File.WriteAllBytesAsync(output, png, cancellationToken);
+            return true;
+        }
+
+        await FfmpegAsync(cancellationToken,
             "-i", input, "-frames:v", "1",
             "-vf", $"crop='min(iw,ih)':'min(iw,ih)',scale={size}:{size}:flags=lanczos,format=rgb24", output);
+        return false;
+    }
+
+    /// <summary>The prepared speech's length, or null when the file is not a WAV this reads (ffmpeg converts it).</summary>
+    private static TimeSpan? ConvertWavInProcess(string input, string output, TimeSpan maximum)
+    {
+        using var file = File.OpenRead(input);
+        var layout = WavSamples.ReadLayout(file);
+        if (layout is null || !Resampler.CanResample(layout.SampleRate, TargetRate))
+        {
+            return null;
+        }
+
+        if (layout.Duration > maximum)
+        {
+            return layout.Duration; // refused by the caller, without decoding it
+        }
+
+        var samples = Resampler.Resample(WavSamples.ReadMono(file, layout), layout.SampleRate, TargetRate);
+        PcmWav.Write(output, samples, TargetRate);
+        return TimeSpan.FromSeconds(samples.Length / (double)TargetRate);
+    }
+
+    private static async Task<TimeSpan> ConvertWithFfmpegAsync(string input, string output, TimeSpan maximum, CancellationToken cancellationToken)
+    {
+        // Converting a little past the maximum is enough to know it is too long, without decoding an hour of audio.
+        var limit = (maximum + TimeSpan.FromSeconds(1)).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        await FfmpegAsync(cancellationToken,
+            "-i", input, "-map", "0:a:0", "-t", limit, "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le",
+            "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "wav", output);
+        return await PcmWav.DurationAsync(output, cancellationToken)
+            ?? throw new MediaPreparationException("The speech could not be converted to 16 kHz mono WAV.");
+    }
 
     private static async Task FfmpegAsync(CancellationToken cancellationToken, params string[] arguments)
     {

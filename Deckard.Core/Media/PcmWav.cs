@@ -3,8 +3,8 @@ using System.Buffers.Binary;
 namespace Deckard.Core.Media;
 
 /// <summary>
-/// The 16 kHz mono 16-bit WAV files media preparation writes: their length from the <c>data</c> chunk, and padding
-/// with silence by appending zero samples and fixing the RIFF and data sizes.
+/// The 16 kHz mono 16-bit WAV files media preparation writes: writing them from samples, their length from the
+/// <c>data</c> chunk, and padding with silence by appending zero samples and fixing the RIFF and data sizes.
 /// </summary>
 public static class PcmWav
 {
@@ -15,6 +15,34 @@ public static class PcmWav
     {
         var layout = await ReadLayoutAsync(path, cancellationToken);
         return layout is { } found ? TimeSpan.FromSeconds(found.DataSize / (double)(SampleRate * BytesPerSample)) : null;
+    }
+
+    /// <summary>Writes mono float samples as a 16-bit PCM WAV (rounded, clipped at full scale).</summary>
+    public static void Write(string path, ReadOnlySpan<float> samples, int sampleRate)
+    {
+        var data = samples.Length * BytesPerSample;
+        var bytes = new byte[44 + data];
+        var header = bytes.AsSpan();
+        "RIFF"u8.CopyTo(header);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)(36 + data));
+        "WAVE"u8.CopyTo(header[8..]);
+        "fmt "u8.CopyTo(header[12..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 16);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[20..], 1); // PCM
+        BinaryPrimitives.WriteUInt16LittleEndian(header[22..], 1); // mono
+        BinaryPrimitives.WriteUInt32LittleEndian(header[24..], (uint)sampleRate);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[28..], (uint)(sampleRate * BytesPerSample));
+        BinaryPrimitives.WriteUInt16LittleEndian(header[32..], BytesPerSample);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[34..], 16);
+        "data"u8.CopyTo(header[36..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[40..], (uint)data);
+        for (var index = 0; index < samples.Length; index++)
+        {
+            var value = Math.Clamp(MathF.Round(samples[index] * 32768f), short.MinValue, short.MaxValue);
+            BinaryPrimitives.WriteInt16LittleEndian(header[(44 + index * BytesPerSample)..], (short)value);
+        }
+
+        File.WriteAllBytes(path, bytes);
     }
 
     public static async Task PadAsync(string path, TimeSpan length, CancellationToken cancellationToken)

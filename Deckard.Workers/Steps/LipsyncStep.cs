@@ -45,16 +45,18 @@ public sealed partial class LipsyncStep(
             var image = Path.Combine(folder.FullName, "portrait.png");
             var audio = Path.Combine(folder.FullName, "speech.wav");
             TimeSpan duration;
+            bool portraitInProcess, speechInProcess;
             try
             {
-                // Both at once: each is one ffmpeg process, and they do not depend on each other.
+                // Both at once: they do not depend on each other (and either may need an ffmpeg process).
                 var preparingPortrait = MediaPreparation.PreparePortraitAsync(portraitIn, image, settings.PortraitSize, cancellationToken);
                 // A little past one window: audio exactly one window long can make StableAvatar loop without end.
                 var window = MediaPreparation.MinimumWindow() + TimeSpan.FromSeconds(0.2);
                 var preparingSpeech = MediaPreparation.PrepareSpeechAsync(
                     speechIn, audio, window, settings.MinimumSpeech, settings.MaximumSpeech, cancellationToken);
                 await Task.WhenAll(preparingPortrait, preparingSpeech);
-                duration = await preparingSpeech;
+                portraitInProcess = await preparingPortrait;
+                (duration, speechInProcess) = await preparingSpeech;
             }
             catch (MediaPreparationException exception)
             {
@@ -96,6 +98,13 @@ public sealed partial class LipsyncStep(
                     httpRequests = result.HttpRequests,
                     renderSeconds = Math.Round(result.RenderTime.TotalSeconds, 3),
                     pod = result.Pod?.Authority,
+                    // How the inputs were prepared: "in-process", or "ffmpeg" for formats that need it.
+                    preparation = new
+                    {
+                        portrait = portraitInProcess ? "in-process" : "ffmpeg",
+                        speech = speechInProcess ? "in-process" : "ffmpeg",
+                        milliseconds = Math.Round(prepared.TotalMilliseconds, 1),
+                    },
                     portraitSource,
                     portraitArtifactId,
                     turn = input.Turn,

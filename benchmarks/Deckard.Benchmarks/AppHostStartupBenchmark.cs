@@ -50,6 +50,28 @@ internal static partial class AppHostStartupBenchmark
                           $"{Median(warm.Select(s => s.Stop.ServicesStopped)):0.00} s, DCP is gone after {Median(warm.Select(s => s.Stop.EverythingGone)):0.00} s");
     }
 
+    /// <summary>Cold starts only (a new state folder each), with the bare-service baseline: medians in seconds.</summary>
+    public static async Task<(double ColdSeconds, double BaselineSeconds)> MeasureColdAsync(int runs)
+    {
+        var baseline = new List<double>();
+        var cold = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            baseline.Add(await MeasureBareServiceAsync());
+            var state = Directory.CreateTempSubdirectory("deckard-bench-").FullName;
+            try
+            {
+                cold.Add((await MeasureAppHostAsync(state)).StartSeconds);
+            }
+            finally
+            {
+                Directory.Delete(state, recursive: true);
+            }
+        }
+
+        return (Median(cold), Median(baseline));
+    }
+
     private static void Print(string label, List<Sample> samples, double baseline)
     {
         var median = Median(samples.Select(sample => sample.StartSeconds));

@@ -20,45 +20,58 @@ internal static class FlowsBenchmark
 {
     private const int Warmup = 5;
 
+    /// <summary>Each flow's overhead per session (flow time minus the stand-in's time on its calls), in milliseconds.</summary>
+    public sealed record Figures(
+        List<double> Avatar, List<double> AvatarStandIn, List<double> Search, List<double> SearchStandIn, Dictionary<string, double> Floors, int SpokenLength)
+    {
+        public List<double> AvatarOverhead => [.. Avatar.Zip(AvatarStandIn, (flow, standIn) => flow - standIn)];
+
+        public List<double> SearchOverhead => [.. Search.Zip(SearchStandIn, (flow, standIn) => flow - standIn)];
+    }
+
     public static async Task RunAsync(int sessions)
     {
         Console.WriteLine($"Flows benchmark: {sessions} avatar and {sessions} search sessions (text prompts, one at a time, lip-sync off)");
+        var figures = await MeasureAsync(sessions);
+        Console.WriteLine();
+        Console.WriteLine($"{"measure",-62} {"p50",10} {"p99",10}");
+        Row("stand-in: routing Responses call (ms)", figures.Floors["route"], double.NaN);
+        Row("stand-in: image generation, 1024x1024 (ms)", figures.Floors["image"], double.NaN);
+        Row("stand-in: web-search Responses call (ms)", figures.Floors["search"], double.NaN);
+        Row($"stand-in: speech of the {figures.SpokenLength}-character spoken answer, mp3 (ms)", figures.Floors["speech"], double.NaN);
+        Row("avatar flow: created -> completed (ms)", Percentiles.Of(figures.Avatar, 50), Percentiles.Of(figures.Avatar, 99));
+        Row("  the stand-in's own time on its calls (journal, ms)", Percentiles.Of(figures.AvatarStandIn, 50), Percentiles.Of(figures.AvatarStandIn, 99));
+        Row("  orchestration overhead: flow minus stand-in (ms)", Percentiles.Of(figures.AvatarOverhead, 50), Percentiles.Of(figures.AvatarOverhead, 99));
+        Row("search flow: created -> completed (ms)", Percentiles.Of(figures.Search, 50), Percentiles.Of(figures.Search, 99));
+        Row("  the stand-in's own time on its calls (journal, ms)", Percentiles.Of(figures.SearchStandIn, 50), Percentiles.Of(figures.SearchStandIn, 99));
+        Row("  orchestration overhead: flow minus stand-in (ms)", Percentiles.Of(figures.SearchOverhead, 50), Percentiles.Of(figures.SearchOverhead, 99));
+    }
+
+    public static async Task<Figures> MeasureAsync(int sessions)
+    {
         await using var app = await BenchmarkTopology.StartAsync(new Dictionary<string, string> { ["Resources:workers:Replicas"] = "1" });
         using var api = app.CreateHttpClient("api");
-        using var journal = app.CreateHttpClient("openai-mock");
+        using var standIn = app.CreateHttpClient("openai-mock");
+        var journal = new StandInJournal(standIn);
         var (avatar, avatarStandIn, _) = await FlowTimesAsync(api, journal, sessions, index => ($"Paint a portrait of me as a sailor number {index}", """{"lipsync":false}"""));
         var (search, searchStandIn, lastSearch) = await FlowTimesAsync(api, journal, sessions, index => ($"What is the population of city number {index}?", """{"lipsync":false}"""));
         // The speech floor speaks what the flow spoke: its time follows the text's length.
         var session = await api.GetFromJsonAsync<JsonElement>(new Uri($"/api/sessions/{lastSearch}", UriKind.Relative));
         var spoken = session.GetProperty("results").GetProperty("answer").GetProperty("spokenText").GetString()!;
         var floors = await StandInFloorsAsync(app, spoken, 30);
-
-        var avatarOverhead = avatar.Zip(avatarStandIn, (flow, standIn) => flow - standIn).ToList();
-        var searchOverhead = search.Zip(searchStandIn, (flow, standIn) => flow - standIn).ToList();
-        Console.WriteLine();
-        Console.WriteLine($"{"measure",-62} {"p50",10} {"p99",10}");
-        Row("stand-in: routing Responses call (ms)", floors["route"], double.NaN);
-        Row("stand-in: image generation, 1024x1024 (ms)", floors["image"], double.NaN);
-        Row("stand-in: web-search Responses call (ms)", floors["search"], double.NaN);
-        Row($"stand-in: speech of the {spoken.Length}-character spoken answer, mp3 (ms)", floors["speech"], double.NaN);
-        Row("avatar flow: created -> completed (ms)", Percentiles.Of(avatar, 50), Percentiles.Of(avatar, 99));
-        Row("  the stand-in's own time on its calls (journal, ms)", Percentiles.Of(avatarStandIn, 50), Percentiles.Of(avatarStandIn, 99));
-        Row("  orchestration overhead: flow minus stand-in (ms)", Percentiles.Of(avatarOverhead, 50), Percentiles.Of(avatarOverhead, 99));
-        Row("search flow: created -> completed (ms)", Percentiles.Of(search, 50), Percentiles.Of(search, 99));
-        Row("  the stand-in's own time on its calls (journal, ms)", Percentiles.Of(searchStandIn, 50), Percentiles.Of(searchStandIn, 99));
-        Row("  orchestration overhead: flow minus stand-in (ms)", Percentiles.Of(searchOverhead, 50), Percentiles.Of(searchOverhead, 99));
+        return new Figures(avatar, avatarStandIn, search, searchStandIn, floors, spoken.Length);
     }
 
     private static void Row(string label, double p50, double p99) => FigureTable.Row(label, p50, p99, 62);
 
     /// <summary>Each flow's time on the server's clocks, after a few warm-up sessions.</summary>
     private static async Task<(List<double> Times, List<double> StandInTimes, Guid Last)> FlowTimesAsync(
-        HttpClient api, HttpClient journal, int count, Func<int, (string Prompt, string Options)> session)
+        HttpClient api, StandInJournal journal, int count, Func<int, (string Prompt, string Options)> session)
     {
         var times = new List<double>();
         var standInTimes = new List<double>();
         var last = Guid.Empty;
-        var seen = await LastSequenceAsync(journal);
+        await journal.SkipPastAsync();
         for (var index = 0; index < count + Warmup; index++)
         {
             var (prompt, options) = session(index);
@@ -70,8 +83,7 @@ internal static class FlowsBenchmark
                 throw new InvalidOperationException($"Session {id} ended {events[^1].Type}: {events[^1].Data}");
             }
 
-            var (standIn, through) = await StandInTimeSinceAsync(journal, seen);
-            seen = through;
+            var standIn = await journal.TimeSinceLastReadAsync();
             if (index >= Warmup)
             {
                 times.Add((events[^1].CreatedAt - events.Single(e => e.Type == "session.created").CreatedAt).TotalMilliseconds);
@@ -80,32 +92,6 @@ internal static class FlowsBenchmark
         }
 
         return (times, standInTimes, last);
-    }
-
-    private static async Task<long> LastSequenceAsync(HttpClient journal) =>
-        (await EntriesAsync(journal)).Select(entry => entry.GetProperty("sequence").GetInt64()).DefaultIfEmpty(0).Max();
-
-    /// <summary>The stand-in's time on the calls after <paramref name="after"/>, once each has been timed to its last byte.</summary>
-    private static async Task<(double Milliseconds, long Through)> StandInTimeSinceAsync(HttpClient journal, long after)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var entries = (await EntriesAsync(journal)).Where(entry => entry.GetProperty("sequence").GetInt64() > after).ToList();
-            if (entries.All(entry => entry.GetProperty("duration_ms").ValueKind == JsonValueKind.Number) || attempt == 100)
-            {
-                return (entries.Sum(entry => entry.GetProperty("duration_ms").ValueKind == JsonValueKind.Number ? entry.GetProperty("duration_ms").GetDouble() : 0),
-                    entries.Select(entry => entry.GetProperty("sequence").GetInt64()).DefaultIfEmpty(after).Max());
-            }
-
-            await Task.Delay(10);
-        }
-    }
-
-    private static async Task<List<JsonElement>> EntriesAsync(HttpClient journal)
-    {
-        var root = await journal.GetFromJsonAsync<JsonElement>(new Uri("/admin/requests", UriKind.Relative));
-        var items = root.ValueKind == JsonValueKind.Array ? root : root.GetProperty("requests");
-        return [.. items.EnumerateArray().Select(item => item.Clone())];
     }
 
     /// <summary>The median time of each call the flows make, straight to the stand-in with the OpenAI SDK.</summary>

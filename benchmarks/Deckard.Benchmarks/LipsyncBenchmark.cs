@@ -15,9 +15,32 @@ internal static class LipsyncBenchmark
 {
     private const double ClipSeconds = LipsyncMedia.ClipSeconds;
 
+    /// <summary>Per session, in milliseconds (requests and video size excepted); the two baselines as medians.</summary>
+    public sealed record Figures(
+        double RoundTrip, double FfmpegStart, List<double> Steps, List<double> Jobs, List<double> Overheads, List<double> Preparations,
+        List<double> Uploads, List<double> Downloads, List<double> Requests, List<double> Videos);
+
     public static async Task RunAsync(int sessions, double timeScale)
     {
         Console.WriteLine($"Lip-sync benchmark: {sessions} sequential sessions of a {ClipSeconds:0} s clip, stand-in time scale {timeScale}");
+        var figures = await MeasureAsync(sessions, timeScale);
+        Console.WriteLine();
+        Console.WriteLine($"{"measure",-62} {"p50",10} {"p99",10}");
+        Row("baseline: one HTTP round trip to the Gradio app (ms)", figures.RoundTrip, double.NaN);
+        Row("baseline: starting ffmpeg once (ffmpeg -version, ms)", figures.FfmpegStart, double.NaN);
+        Row("baseline: the pod's time on the job (simulated render, ms)", Percentiles.Of(figures.Jobs, 50), Percentiles.Of(figures.Jobs, 99));
+        Row("lipsync step, start to result (ms)", Percentiles.Of(figures.Steps, 50), Percentiles.Of(figures.Steps, 99));
+        Row("  overhead: step minus the pod's job time (ms)", Percentiles.Of(figures.Overheads, 50), Percentiles.Of(figures.Overheads, 99));
+        Row("    preparation: portrait and speech (ms)", Percentiles.Of(figures.Preparations, 50), Percentiles.Of(figures.Preparations, 99));
+        Row("    discovery, uploads and submit (ms)", Percentiles.Of(figures.Uploads, 50), Percentiles.Of(figures.Uploads, 99));
+        Row("    result read and download (ms)", Percentiles.Of(figures.Downloads, 50), Percentiles.Of(figures.Downloads, 99));
+        Console.WriteLine($"  overhead p50 = {Percentiles.Of(figures.Overheads, 50) / figures.RoundTrip:0}x one round trip, {Percentiles.Of(figures.Overheads, 50) / Percentiles.Of(figures.Jobs, 50):P1} of the pod's time");
+        Console.WriteLine($"{"HTTP requests per job",-62} {Percentiles.Of(figures.Requests, 50),10:0}");
+        Console.WriteLine($"{"video size (KiB)",-62} {Percentiles.Of(figures.Videos, 50),10:0}");
+    }
+
+    public static async Task<Figures> MeasureAsync(int sessions, double timeScale)
+    {
         var media = await LipsyncMedia.CreateAsync();
         await using var app = await BenchmarkTopology.StartAsync(
             new Dictionary<string, string> { ["RunPodMock:CostModel:TimeScale"] = timeScale.ToString(CultureInfo.InvariantCulture) });
@@ -69,19 +92,7 @@ internal static class LipsyncBenchmark
             videos.Add(sizeBytes / 1024.0);
         }
 
-        Console.WriteLine();
-        Console.WriteLine($"{"measure",-62} {"p50",10} {"p99",10}");
-        Row("baseline: one HTTP round trip to the Gradio app (ms)", roundTrip, double.NaN);
-        Row("baseline: starting ffmpeg once (ffmpeg -version, ms)", ffmpegStart, double.NaN);
-        Row("baseline: the pod's time on the job (simulated render, ms)", Percentiles.Of(jobs, 50), Percentiles.Of(jobs, 99));
-        Row("lipsync step, start to result (ms)", Percentiles.Of(steps, 50), Percentiles.Of(steps, 99));
-        Row("  overhead: step minus the pod's job time (ms)", Percentiles.Of(overheads, 50), Percentiles.Of(overheads, 99));
-        Row("    preparation: portrait + speech through ffmpeg (ms)", Percentiles.Of(preparations, 50), Percentiles.Of(preparations, 99));
-        Row("    discovery, uploads and submit (ms)", Percentiles.Of(uploads, 50), Percentiles.Of(uploads, 99));
-        Row("    result read and download (ms)", Percentiles.Of(downloads, 50), Percentiles.Of(downloads, 99));
-        Console.WriteLine($"  overhead p50 = {Percentiles.Of(overheads, 50) / roundTrip:0}x one round trip, {Percentiles.Of(overheads, 50) / Percentiles.Of(jobs, 50):P1} of the pod's time");
-        Console.WriteLine($"{"HTTP requests per job",-62} {Percentiles.Of(requests, 50),10:0}");
-        Console.WriteLine($"{"video size (KiB)",-62} {Percentiles.Of(videos, 50),10:0}");
+        return new Figures(roundTrip, ffmpegStart, steps, jobs, overheads, preparations, uploads, downloads, requests, videos);
     }
 
     private static void Row(string label, double p50, double p99) => FigureTable.Row(label, p50, p99, 62, "0.0");

@@ -40,14 +40,16 @@ internal sealed class LipsyncMedia
     /// <summary>Runs a tool to its end; a non-zero exit is an error carrying what it wrote to stderr.</summary>
     public static async Task RunAsync(string program, params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo(program) { RedirectStandardError = true, UseShellExecute = false };
+        var startInfo = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
 
         using var process = Process.Start(startInfo)!;
+        var output = process.StandardOutput.ReadToEndAsync(); // read, not shown (ffmpeg -version prints its build)
         var errors = await process.StandardError.ReadToEndAsync();
+        await output;
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {

@@ -18,18 +18,48 @@ namespace Deckard.Benchmarks;
 /// </summary>
 internal static class PipelineBenchmark
 {
+    /// <summary>
+    /// The pipeline's figures. <see cref="Overheads"/> is each session's accepted → intent.classified (stored, server
+    /// clocks) minus the stand-in's own time on that session's routing call (its journal).
+    /// </summary>
+    public sealed record Figures(
+        double RedisFloor, double PostgresFloor, double StandInFloor,
+        List<double> Latencies, List<double> Stored, List<double> Overheads, List<double> Deliveries, List<double> QueueHops,
+        List<double> ClaimToCall, List<double> CallToStored, double ThroughputOne, double ThroughputTwo, double KibPerConnection);
+
     public static async Task RunAsync(int sessions)
     {
         Console.WriteLine($"Pipeline benchmark: {sessions} sequential sessions for latency, {sessions * 3} for throughput, 1,000 SSE connections");
+        var figures = await MeasureAsync(sessions);
+        Console.WriteLine();
+        Console.WriteLine($"{"measure",-58} {"p50",10} {"p99",10}");
+        Row("floor: raw Redis XADD -> XREADGROUP round trip (ms)", figures.RedisFloor, double.NaN);
+        Row("floor: raw PostgreSQL single-row insert (ms)", figures.PostgresFloor, double.NaN);
+        Row("floor: the stand-in's routing Responses call (ms)", figures.StandInFloor, double.NaN);
+        Row("accepted -> intent.classified stored (server clocks, ms)", Percentiles.Of(figures.Stored, 50), Percentiles.Of(figures.Stored, 99));
+        Row("  overhead: that minus the stand-in's time on the call (ms)", Percentiles.Of(figures.Overheads, 50), Percentiles.Of(figures.Overheads, 99));
+        Row("  of which queue hop: session.created -> step.started (ms)", Percentiles.Of(figures.QueueHops, 50), Percentiles.Of(figures.QueueHops, 99));
+        Row("  of which the claim until the model call arrives (ms)", Percentiles.Of(figures.ClaimToCall, 50), Percentiles.Of(figures.ClaimToCall, 99));
+        Row("  of which the model's last byte -> result stored (ms)", Percentiles.Of(figures.CallToStored, 50), Percentiles.Of(figures.CallToStored, 99));
+        Row("accepted (202) -> intent.classified at the client (ms)", Percentiles.Of(figures.Latencies, 50), Percentiles.Of(figures.Latencies, 99));
+        Row($"SSE delivery: event stored -> client has it ({figures.Deliveries.Count} events, ms)", Percentiles.Of(figures.Deliveries, 50), Percentiles.Of(figures.Deliveries, 99));
+        Console.WriteLine($"  overhead p50 = {Percentiles.Of(figures.Overheads, 50) / figures.RedisFloor:0}x the Redis floor, {Percentiles.Of(figures.Overheads, 50) / figures.PostgresFloor:0}x the Postgres floor");
+        Console.WriteLine($"{"sessions per second, 1 Workers replica",-58} {figures.ThroughputOne,10:0.0}");
+        Console.WriteLine($"{"sessions per second, 2 Workers replicas",-58} {figures.ThroughputTwo,10:0.0}   ({figures.ThroughputTwo / figures.ThroughputOne:0.00}x)");
+        Console.WriteLine($"{"Api memory per 1,000 open SSE connections (MiB)",-58} {figures.KibPerConnection * 1000 / 1024,10:0.0}");
+    }
+
+    public static async Task<Figures> MeasureAsync(int sessions)
+    {
         double redisFloor, postgresFloor, standInFloor;
-        List<double> latencies, stored, deliveries, queueHops;
+        List<double> latencies, stored, overheads, deliveries, queueHops, claimToCall, callToStored;
         double throughputOne, throughputTwo, kibPerConnection;
         await using (var app = await StartAsync(replicas: 1))
         {
             redisFloor = await RedisRoundTripAsync(await app.ConnectionStringAsync("redis"));
             postgresFloor = await PostgresInsertAsync(await app.ConnectionStringAsync("deckard"));
             standInFloor = await StandInResponseAsync(app);
-            (latencies, stored, deliveries, queueHops) = await LatencyAsync(app, sessions);
+            (latencies, stored, overheads, deliveries, queueHops, claimToCall, callToStored) = await LatencyAsync(app, sessions);
             throughputOne = await ThroughputAsync(app, sessions * 3);
             kibPerConnection = await SseMemoryAsync(app, 1000);
         }
@@ -39,20 +69,8 @@ internal static class PipelineBenchmark
             throughputTwo = await ThroughputAsync(app, sessions * 3);
         }
 
-        Console.WriteLine();
-        Console.WriteLine($"{"measure",-58} {"p50",10} {"p99",10}");
-        Row("floor: raw Redis XADD -> XREADGROUP round trip (ms)", redisFloor, double.NaN);
-        Row("floor: raw PostgreSQL single-row insert (ms)", postgresFloor, double.NaN);
-        Row("floor: the stand-in's routing Responses call (ms)", standInFloor, double.NaN);
-        Row("accepted -> intent.classified stored (server clocks, ms)", Percentiles.Of(stored, 50), Percentiles.Of(stored, 99));
-        Row("  overhead: that minus the stand-in's call (ms)", Percentiles.Of(stored, 50) - standInFloor, double.NaN);
-        Row("  of which queue hop: session.created -> step.started (ms)", Percentiles.Of(queueHops, 50), Percentiles.Of(queueHops, 99));
-        Row("accepted (202) -> intent.classified at the client (ms)", Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99));
-        Row($"SSE delivery: event stored -> client has it ({deliveries.Count} events, ms)", Percentiles.Of(deliveries, 50), Percentiles.Of(deliveries, 99));
-        Console.WriteLine($"  latency p50 = {Percentiles.Of(latencies, 50) / redisFloor:0}x the Redis floor, {Percentiles.Of(latencies, 50) / postgresFloor:0}x the Postgres floor");
-        Console.WriteLine($"{"sessions per second, 1 Workers replica",-58} {throughputOne,10:0.0}");
-        Console.WriteLine($"{"sessions per second, 2 Workers replicas",-58} {throughputTwo,10:0.0}   ({throughputTwo / throughputOne:0.00}x)");
-        Console.WriteLine($"{"Api memory per 1,000 open SSE connections (MiB)",-58} {kibPerConnection * 1000 / 1024,10:0.0}");
+        return new Figures(redisFloor, postgresFloor, standInFloor, latencies, stored, overheads, deliveries, queueHops,
+            claimToCall, callToStored, throughputOne, throughputTwo, kibPerConnection);
     }
 
     private static void Row(string label, double p50, double p99) => FigureTable.Row(label, p50, p99, 58);
@@ -60,12 +78,19 @@ internal static class PipelineBenchmark
     private static Task<BenchmarkTopology> StartAsync(int replicas) =>
         BenchmarkTopology.StartAsync(new Dictionary<string, string> { ["Resources:workers:Replicas"] = replicas.ToString(CultureInfo.InvariantCulture) });
 
-    private static async Task<(List<double> Latencies, List<double> Stored, List<double> Deliveries, List<double> QueueHops)> LatencyAsync(
+    private static async Task<(List<double> Latencies, List<double> Stored, List<double> Overheads, List<double> Deliveries, List<double> QueueHops,
+        List<double> ClaimToCall, List<double> CallToStored)> LatencyAsync(
         BenchmarkTopology app, int count)
     {
         using var api = app.CreateHttpClient("api");
+        using var standIn = app.CreateHttpClient("openai-mock");
+        var journal = new StandInJournal(standIn);
+        await journal.SkipPastAsync();
         var latencies = new List<double>();
         var stored = new List<double>();
+        var overheads = new List<double>();
+        var claimToCall = new List<double>();
+        var callToStored = new List<double>();
         var deliveries = new List<double>();
         var queueHops = new List<double>();
         for (var index = 0; index < count + 5; index++)
@@ -73,11 +98,18 @@ internal static class PipelineBenchmark
             var id = await SessionApi.CreateWithPromptAsync(api, $"Let's chat about Portugal, part {index}.");
             var acceptedAt = DateTimeOffset.UtcNow;
             var (connectedAt, events) = await SessionApi.FollowAsync(api, id);
+            var routing = await journal.CallsSinceLastReadAsync();
             if (index >= 5)
             {
                 // The pipeline's own part: from the stored session.created to the stored intent.classified.
                 var created = events.Single(e => e.Type == "session.created").CreatedAt;
-                stored.Add((events.Single(e => e.Type == "intent.classified").CreatedAt - created).TotalMilliseconds);
+                var classified = (events.Single(e => e.Type == "intent.classified").CreatedAt - created).TotalMilliseconds;
+                stored.Add(classified);
+                overheads.Add(classified - routing.Milliseconds);
+                // Where the rest goes: before the call (the claim, the step's set-up, the HTTP client) and after it.
+                var claimed = events.First(e => e.Type == "step.started").CreatedAt;
+                claimToCall.Add((routing.FirstReceived!.Value - claimed).TotalMilliseconds);
+                callToStored.Add((events.Single(e => e.Type == "intent.classified").CreatedAt - routing.LastFinished!.Value).TotalMilliseconds);
                 queueHops.Add((events.First(e => e.Type == "step.started").CreatedAt - created).TotalMilliseconds);
             }
 
@@ -97,7 +129,7 @@ internal static class PipelineBenchmark
             }
         }
 
-        return (latencies, stored, deliveries, queueHops);
+        return (latencies, stored, overheads, deliveries, queueHops, claimToCall, callToStored);
     }
 
     private static async Task<double> ThroughputAsync(BenchmarkTopology app, int count)

@@ -11,6 +11,13 @@ internal static class BenchmarkCommand
             case "apphost-startup":
                 await AppHostStartupBenchmark.RunAsync(Option(args, "--runs", 3));
                 break;
+            case "perf":
+                await PerfBenchmark.RunAsync(Option(args, "--sessions", 200), Option(args, "--flow-sessions", 40), Option(args, "--lipsync-sessions", 10),
+                    args.SkipWhile(arg => arg != "--json").Skip(1).FirstOrDefault());
+                break;
+            case "compare" when args.Length == 3:
+                await PerfBenchmark.CompareAsync(args[1], args[2]);
+                break;
             case "pipeline":
                 await PipelineBenchmark.RunAsync(Option(args, "--sessions", 100));
                 break;
@@ -35,6 +42,13 @@ internal static class BenchmarkCommand
             default:
                 Console.WriteLine("""
                     Deckard benchmarks (build in Release first; each prints figures beside a baseline measured in the same run):
+                      perf [--sessions N] [--flow-sessions N] [--lipsync-sessions N] [--json FILE]
+                                                   every performance target in one run beside the floors measured in it and the
+                                                   core count: pipeline overhead, SSE delivery and memory, throughput, the flows'
+                                                   and lip-sync's overhead, AppHost cold start; written as JSON too
+                                                   (default TestResults/benchmarks/perf-{time}.json)
+                      compare BEFORE.json AFTER.json
+                                                   the change of every figure between two perf runs, better or worse
                       apphost-startup [--runs N]   AppHost cold and warm start to all healthy, its memory, and shutdown time
                       pipeline [--sessions N]      session latency, throughput with 1 and 2 workers, SSE delivery and memory, beside Redis/Postgres floors
                       scale-out [--sessions N] [--flow-sessions N]

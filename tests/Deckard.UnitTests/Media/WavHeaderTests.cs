@@ -76,6 +76,23 @@ public sealed class WavHeaderTests : IDisposable
         Assert.Null(AudioProbe.PcmWavDuration(Write("OggS and then some bytes"u8.ToArray())));
     }
 
+    [Theory]
+    [InlineData(1, 8, new byte[] { 0xC0, 0x00 }, -0.25)] // unsigned 8-bit: +0.5 and -1.0
+    [InlineData(1, 16, new byte[] { 0x00, 0x40, 0x00, 0xC0 }, 0.0)] // +0.5 and -0.5 cancel
+    [InlineData(1, 24, new byte[] { 0x00, 0x00, 0x40, 0x00, 0x00, 0x20 }, 0.375)] // 0.5 and 0.25
+    [InlineData(3, 32, new byte[] { 0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0x00 }, 0.5)] // 1.0 and 0.0
+    public void Stereo_samples_are_read_as_the_mean_of_their_channels(int tag, int bits, byte[] frame, double expected)
+    {
+        var bytes = Wav(tag, bits, 16_000, 2, frame.Length);
+        frame.CopyTo(bytes, bytes.Length - frame.Length);
+        using var file = new MemoryStream(bytes);
+
+        var layout = WavSamples.ReadLayout(file);
+        var mono = WavSamples.ReadMono(file, layout!);
+
+        Assert.Equal(expected, mono.Single(), precision: 4);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private string Write(byte[] bytes)
