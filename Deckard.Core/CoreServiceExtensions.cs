@@ -60,6 +60,8 @@ public static class CoreServiceExtensions
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.AddHostedService<MigrationService>();
         builder.Services.AddSingleton<OutboxPublisher>();
+        builder.Services.AddSingleton<OutboxSentMarks>();
+        builder.Services.AddHostedService(serviceProvider => serviceProvider.GetRequiredService<OutboxSentMarks>());
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddSingleton<EventReader>();
         builder.Services.AddSingleton<StepStore>();

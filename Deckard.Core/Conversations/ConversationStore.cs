@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Deckard.Core.Artifacts;
+using Deckard.Core.Costs;
 using Deckard.Core.Events;
 using Deckard.Core.Queue;
 using Deckard.Core.Sessions;
@@ -114,16 +115,23 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, OutboxPublish
     public async Task AddUsageAsync(Guid sessionId, ModelUsage usage, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
+        // One statement: the step's sum and the owner's running total for the day (the quota check's).
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO steps (session_id, name, instance, state, attempts, model, input_tokens, output_tokens, total_tokens, created_at, started_at, finished_at)
-            VALUES (@session, @step, '', 'completed', 1, @model, @input, @output, @total, @now, @now, @now)
-            ON CONFLICT (session_id, name, instance) DO UPDATE SET
-                attempts = steps.attempts + 1,
-                input_tokens = COALESCE(steps.input_tokens, 0) + excluded.input_tokens,
-                output_tokens = COALESCE(steps.output_tokens, 0) + excluded.output_tokens,
-                total_tokens = COALESCE(steps.total_tokens, 0) + excluded.total_tokens,
-                finished_at = excluded.finished_at
+            WITH step AS (
+                INSERT INTO steps (session_id, name, instance, state, attempts, model, input_tokens, output_tokens, total_tokens, created_at, started_at, finished_at)
+                VALUES (@session, @step, '', 'completed', 1, @model, @input, @output, @total, @now, @now, @now)
+                ON CONFLICT (session_id, name, instance) DO UPDATE SET
+                    attempts = steps.attempts + 1,
+                    input_tokens = COALESCE(steps.input_tokens, 0) + excluded.input_tokens,
+                    output_tokens = COALESCE(steps.output_tokens, 0) + excluded.output_tokens,
+                    total_tokens = COALESCE(steps.total_tokens, 0) + excluded.total_tokens,
+                    finished_at = excluded.finished_at)
+            INSERT INTO spend_ledger (owner, day, tokens, gpu_seconds)
+            SELECT owner, @day, @spent, 0 FROM sessions WHERE id = @session
+            ON CONFLICT (owner, day) DO UPDATE SET tokens = spend_ledger.tokens + excluded.tokens
             """);
+        command.Parameters.AddWithValue("day", SpendLedger.Day(now));
+        command.Parameters.AddWithValue("spent", SpendLedger.Tokens(usage));
         command.Parameters.AddWithValue("session", sessionId);
         command.Parameters.AddWithValue("step", StepNames.Realtime);
         command.Parameters.AddWithValue("model", usage.Model);
@@ -319,7 +327,7 @@ public sealed class ConversationStore(NpgsqlDataSource dataSource, OutboxPublish
         batch.BatchCommands.Add(OutboxWriter.Command(conversation.SessionId, step.Name, conversation.TraceParent, now, now, instance));
         var outboxId = await OutboxWriter.ExecuteAsync(batch, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await publisher.PublishCommittedAsync(connection, new StepMessage(conversation.SessionId, step.Name, conversation.TraceParent, outboxId, instance), cancellationToken);
+        await publisher.PublishCommittedAsync(new StepMessage(conversation.SessionId, step.Name, conversation.TraceParent, outboxId, instance));
     }
 }
 

@@ -15,17 +15,12 @@ public sealed class PrincipalUsageReader(NpgsqlDataSource dataSource, TimeProvid
                 (SELECT count(*) FROM sessions WHERE owner = @owner AND status IN ('queued', 'running', 'conversing')),
                 (SELECT count(*) FROM sessions
                    WHERE owner = @owner AND status = 'conversing' AND live_at >= @connectedSince AND id <> @except),
-                (SELECT coalesce(sum(coalesce(st.total_tokens, coalesce(st.input_tokens, 0) + coalesce(st.output_tokens, 0))), 0)
-                   FROM sessions s JOIN steps st ON st.session_id = s.id WHERE s.owner = @owner AND s.created_at >= @dayStart)
-                + (SELECT coalesce(sum(tokens), 0) FROM spend_ledger WHERE owner = @owner AND day = @day),
-                (SELECT coalesce(sum(st.gpu_seconds), 0)
-                   FROM sessions s JOIN steps st ON st.session_id = s.id WHERE s.owner = @owner AND s.created_at >= @dayStart)
-                + (SELECT coalesce(sum(gpu_seconds), 0) FROM spend_ledger WHERE owner = @owner AND day = @day)
+                (SELECT coalesce(sum(tokens), 0) FROM spend_ledger WHERE owner = @owner AND day = @day),
+                (SELECT coalesce(sum(gpu_seconds), 0) FROM spend_ledger WHERE owner = @owner AND day = @day)
             """);
         command.Parameters.AddWithValue("owner", owner);
         command.Parameters.AddWithValue("connectedSince", connectedSince ?? timeProvider.GetUtcNow());
         command.Parameters.AddWithValue("except", except ?? Guid.Empty);
-        command.Parameters.AddWithValue("dayStart", dayStart);
         command.Parameters.AddWithValue("day", DateOnly.FromDateTime(dayStart.UtcDateTime));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);

@@ -9,13 +9,13 @@ namespace Deckard.Core.Queue;
 
 /// <summary>
 /// Adds step messages to the Redis stream and wakes the consumers. The process that committed an outbox row
-/// publishes it straight away (<see cref="PublishCommittedAsync"/>), which keeps the relay's wake-up and sweep off
-/// the critical path; if that fails (Redis away, the process dies) the row stays unsent and the relay takes it.
+/// publishes it straight away (<see cref="PublishCommittedAsync"/>), which keeps the relay's sweep off the critical
+/// path; if that fails (Redis away, the process dies) the row stays unsent and a relay takes it after its grace.
 /// </summary>
 public sealed partial class OutboxPublisher(
     IConnectionMultiplexer redis,
+    OutboxSentMarks sentMarks,
     IOptions<QueueOptions> options,
-    TimeProvider timeProvider,
     ILogger<OutboxPublisher> logger)
 {
     /// <summary>XADDs every message (with a publish span each).</summary>
@@ -45,40 +45,22 @@ public sealed partial class OutboxPublisher(
         redis.GetSubscriber().PublishAsync(RedisChannel.Literal(options.Value.WakeChannel), count);
 
     /// <summary>
-    /// Publishes a just-committed outbox row and marks it sent, holding its lock meanwhile so a relay sweeping at the
-    /// same moment skips it; on failure the row stays unsent for the relay. It uses the writer's own connection
-    /// (its transaction committed): taking a second one from the pool while holding the first could starve the pool.
+    /// Publishes a just-committed outbox row and wakes the consumers, then queues the row's mark as sent (written in
+    /// batches, off this path). Relays leave a fresh row alone for <see cref="QueueOptions.PublishGrace"/>, so they do
+    /// not race its writer; if the publish fails (Redis away, the process dies) the row stays unsent and a relay takes
+    /// it after the grace.
     /// </summary>
-    public async Task PublishCommittedAsync(NpgsqlConnection connection, StepMessage message, CancellationToken cancellationToken)
+    public async Task PublishCommittedAsync(StepMessage message)
     {
         try
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using (var claim = new NpgsqlCommand(
-                "SELECT 1 FROM outbox WHERE id = @id AND sent_at IS NULL FOR UPDATE SKIP LOCKED", connection, transaction))
-            {
-                claim.Parameters.AddWithValue("id", message.OutboxId);
-                if (await claim.ExecuteScalarAsync(cancellationToken) is null)
-                {
-                    return; // A relay got there first.
-                }
-            }
-
             await AddToStreamAsync([message]);
-            // Woken before the row is marked: the mark is bookkeeping, and the consumer should not wait for it.
             await WakeConsumersAsync(1);
-            await using (var mark = new NpgsqlCommand("UPDATE outbox SET sent_at = @now WHERE id = @id", connection, transaction))
-            {
-                mark.Parameters.AddWithValue("now", timeProvider.GetUtcNow());
-                mark.Parameters.AddWithValue("id", message.OutboxId);
-                await mark.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
+            sentMarks.Add(message.OutboxId);
         }
-        catch (Exception exception) when (exception is RedisException or NpgsqlException or TimeoutException)
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            // Either not published, or published but not marked: the relay publishes it (again), which a step's
+            // Not published (or published without its mark): a relay publishes it after the grace, which a step's
             // claim absorbs.
             LogLeftToRelay(logger, message.OutboxId, exception.Message);
         }

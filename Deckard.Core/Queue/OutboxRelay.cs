@@ -9,7 +9,8 @@ namespace Deckard.Core.Queue;
 
 /// <summary>
 /// The outbox's safety net: sweeps for rows that are due and unsent (scheduled retries, and rows whose writer could
-/// not publish them straight after its commit), publishes them and marks them sent. Rows are locked with
+/// not publish them straight after its commit, once <see cref="QueueOptions.PublishGrace"/> has passed), publishes
+/// them and marks them sent. Rows are locked with
 /// <c>SKIP LOCKED</c>, so any number of relays (one per Api and Workers process) share the work; a row is marked sent
 /// only after <c>XADD</c> succeeded, so a job accepted while Redis is down waits here and goes out once Redis is back
 /// (at-least-once).
@@ -73,6 +74,8 @@ public sealed partial class OutboxRelay(
         await using (var select = new NpgsqlCommand("""
             SELECT id, session_id, step, trace_parent, instance FROM outbox
             WHERE sent_at IS NULL AND available_at <= @now
+              -- A row due at once is its writer's to publish; it is ours only once the grace has passed.
+              AND (available_at > created_at OR created_at <= @now - @grace)
             ORDER BY available_at, id
             LIMIT @limit
             FOR UPDATE SKIP LOCKED
@@ -80,6 +83,7 @@ public sealed partial class OutboxRelay(
         {
             select.Parameters.AddWithValue("now", timeProvider.GetUtcNow());
             select.Parameters.AddWithValue("limit", BatchSize);
+            select.Parameters.AddWithValue("grace", queue.PublishGrace);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

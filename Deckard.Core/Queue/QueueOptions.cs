@@ -42,6 +42,14 @@ public sealed class QueueOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan RelaySweepInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long relays leave a just-written outbox row to the process that wrote it (which publishes it at once and
+    /// marks it sent in a batch moments later). Only a row still unsent after this is a relay's: its writer died, or
+    /// Redis was away. Longer than any delay of the batched marks, so a relay never publishes a row twice.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.200", "00:10:00")]
+    public TimeSpan PublishGrace { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often an idle consumer reads even without a wake-up (a lost pub/sub message).</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

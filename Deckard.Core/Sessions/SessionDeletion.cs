@@ -5,29 +5,20 @@ namespace Deckard.Core.Sessions;
 
 /// <summary>
 /// Removes finished sessions with everything they own (steps, events, artifacts and so their media, turns, cached
-/// answers: the foreign keys cascade). What a session spent moves to the spend ledger first, so deleting a session
-/// never gives a principal back today's budget. Media in object storage is removed once the rows are gone.
+/// answers: the foreign keys cascade). What a session spent stays in the spend ledger (added when it was spent), so
+/// deleting a session never gives a principal back today's budget. Media in object storage is removed once the rows
+/// are gone.
 /// </summary>
 public sealed class SessionDeletion(NpgsqlDataSource dataSource, ArtifactStore artifacts, TimeProvider timeProvider)
 {
-    // One statement: pick the sessions, carry today's and yesterday's spend over, delete. SKIP LOCKED lets two Api
-    // instances sweep at once without waiting on each other.
+    // One statement: pick the sessions and delete them. SKIP LOCKED lets two Api instances sweep at once without
+    // waiting on each other.
     private const string DeleteStatement = """
         WITH doomed AS (
             SELECT id, owner, created_at FROM sessions
             WHERE {0} AND status IN ('completed', 'failed', 'cancelled')
             ORDER BY finished_at LIMIT @limit
             FOR UPDATE SKIP LOCKED
-        ), spent AS (
-            INSERT INTO spend_ledger (owner, day, tokens, gpu_seconds)
-            SELECT d.owner, (d.created_at AT TIME ZONE 'UTC')::date,
-                   coalesce(sum(coalesce(st.total_tokens, coalesce(st.input_tokens, 0) + coalesce(st.output_tokens, 0))), 0),
-                   coalesce(sum(st.gpu_seconds), 0)
-            FROM doomed d JOIN steps st ON st.session_id = d.id
-            WHERE d.created_at >= @ledgerSince
-            GROUP BY d.owner, (d.created_at AT TIME ZONE 'UTC')::date
-            ON CONFLICT (owner, day) DO UPDATE
-                SET tokens = spend_ledger.tokens + excluded.tokens, gpu_seconds = spend_ledger.gpu_seconds + excluded.gpu_seconds
         )
         DELETE FROM sessions WHERE id IN (SELECT id FROM doomed)
         RETURNING (SELECT array_agg(a.storage_key) FROM artifacts a WHERE a.session_id = sessions.id AND a.storage_key IS NOT NULL)
@@ -97,7 +88,6 @@ public sealed class SessionDeletion(NpgsqlDataSource dataSource, ArtifactStore a
     private void AddCommon(NpgsqlCommand command, int limit)
     {
         command.Parameters.AddWithValue("limit", limit);
-        command.Parameters.AddWithValue("ledgerSince", LedgerSince());
     }
 
     /// <summary>The start of yesterday (UTC): budgets are per UTC day, and a day's spend matters until the next one ends.</summary>

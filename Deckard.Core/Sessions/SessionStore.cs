@@ -91,7 +91,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
             }
         }
 
-        await publisher.PublishCommittedAsync(connection, new StepMessage(id, firstStep.Name, session.TraceParent, outboxId), cancellationToken);
+        await publisher.PublishCommittedAsync(new StepMessage(id, firstStep.Name, session.TraceParent, outboxId));
         return new SessionView(id, session.Owner, session.Kind, SessionStatus.Queued, session.Prompt, null, null, null, session.Options, EmptyResults,
             null, now, now, null, session.TraceId, [new StepView(firstStep.Name, "pending", 0, null, null, null, null, null)], artifacts);
     }

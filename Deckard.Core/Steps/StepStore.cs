@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Deckard.Core.Artifacts;
+using Deckard.Core.Costs;
 using Deckard.Core.Events;
 using Deckard.Core.Queue;
 using Deckard.Core.Sessions;
@@ -136,6 +137,11 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
 
         batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.StepCompleted,
             new StepCompletedData(context.StepName, InstanceOrNull(context.Instance), context.Attempt, result.Usage), now));
+        // Today's spend, kept as a running total for the quota check.
+        if (SpendLedger.AddCommand(context.Owner, now, SpendLedger.Tokens(result.Usage), result.GpuSeconds ?? 0) is { } spent)
+        {
+            batch.BatchCommands.Add(spent);
+        }
 
         if (next is null && goesLive)
         {
@@ -167,7 +173,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         batch.BatchCommands.Add(OutboxWriter.Command(context.SessionId, next.Name, traceParent, now, now));
         var outboxId = await OutboxWriter.ExecuteAsync(batch, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await publisher.PublishCommittedAsync(connection, new StepMessage(context.SessionId, next.Name, traceParent, outboxId), cancellationToken);
+        await publisher.PublishCommittedAsync(new StepMessage(context.SessionId, next.Name, traceParent, outboxId));
         return StepCompletion.Stored;
     }
 
@@ -176,6 +182,8 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         StepContext context, string reason, TimeSpan delay, string? traceParent, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
+        // Due after its creation, even with no delay: the relay tells a scheduled row from one its writer publishes.
+        delay = delay < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : delay;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var retry = new NpgsqlCommand("""

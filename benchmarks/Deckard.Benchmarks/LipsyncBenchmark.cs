@@ -8,7 +8,7 @@ namespace Deckard.Benchmarks;
 /// <summary>
 /// The lip-sync step's own cost for a 10 s clip, against the real topology and the RunPod stand-in: the step's
 /// duration minus the time the pod spent on the job (the stand-in's simulated render), split into preparation
-/// (ffmpeg), upload and submit, and download; and the HTTP requests one job takes. The baselines, measured in the
+/// (in process, or ffmpeg for other formats), upload and submit, and download; and the HTTP requests one job takes. The baselines, measured in the
 /// same run: the pod's job time, and one bare HTTP round trip to the Gradio app.
 /// </summary>
 internal static class LipsyncBenchmark

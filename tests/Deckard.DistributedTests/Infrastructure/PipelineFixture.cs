@@ -91,7 +91,8 @@ public sealed class PipelineFixture(IMessageSink diagnostics) : IAsyncLifetime
                         .WithEnvironment("Queue__RetryMaxDelay", "00:00:01")
                         .WithEnvironment("Queue__MaxAttempts", MaxAttempts.ToString(CultureInfo.InvariantCulture))
                         .WithEnvironment("Queue__PollInterval", "00:00:00.250")
-                        .WithEnvironment("Queue__RelaySweepInterval", "00:00:00.200");
+                        .WithEnvironment("Queue__RelaySweepInterval", "00:00:00.200")
+                        .WithEnvironment("Queue__PublishGrace", "00:00:01");
                 }
 
                 // Conversations idle out after 6 s and last at most 30 s, so their ends are tested in seconds.

@@ -47,6 +47,29 @@ public sealed class QuotaTests
     }
 
     [Fact]
+    public async Task Every_steps_usage_is_added_to_the_principals_running_total_for_the_day_as_it_is_stored()
+    {
+        // The quota check reads this one row before every new session, instead of summing the principal's day of steps.
+        var principal = $"spender-{Guid.NewGuid():N}";
+        var spender = await _pipeline.ClientForAsync(principal);
+        const string TodaysSteps = """
+            SELECT coalesce(sum(coalesce(st.total_tokens, coalesce(st.input_tokens, 0) + coalesce(st.output_tokens, 0))), 0)::bigint
+            FROM steps st JOIN sessions s ON s.id = st.session_id WHERE s.owner = @owner
+            """;
+        const string Ledger = "SELECT coalesce(sum(tokens), 0)::bigint FROM spend_ledger WHERE owner = @owner AND day = (now() AT TIME ZONE 'UTC')::date";
+
+        foreach (var question in new[] { "What is the tallest mountain?", "How deep is the Mariana Trench?" })
+        {
+            var id = await spender.CreatedIdAsync(await spender.CreateWithPromptAsync(question, """{"lipsync":false}"""));
+            Assert.Equal("session.completed", (await spender.WaitForEndAsync(id))[^1].Type);
+
+            var stepTokens = await _pipeline.ScalarAsync<long>(TodaysSteps, ("owner", principal));
+            Assert.True(stepTokens > 0);
+            Assert.Equal(stepTokens, await _pipeline.ScalarAsync<long>(Ledger, ("owner", principal)));
+        }
+    }
+
+    [Fact]
     public async Task Once_todays_budget_is_spent_new_sessions_and_conversations_are_refused_until_midnight_utc()
     {
         // 'frugal' may spend one token a day. What it spent on a session it since deleted still counts: the ledger.
