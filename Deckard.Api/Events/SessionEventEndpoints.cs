@@ -79,9 +79,12 @@ public static class SessionEventEndpoints
         await response.Body.FlushAsync(cancellationToken);
         try
         {
+            // The first pass reads what is stored; after that, events that arrived whole in their notification are
+            // sent as they are, and the table is read only when they do not follow on (or the notification said "look").
+            IReadOnlyList<SessionEvent>? next = null;
             while (!cancellationToken.IsCancellationRequested)
             {
-                foreach (var sessionEvent in await events.ReadAfterAsync(id, lastSeen, cancellationToken))
+                foreach (var sessionEvent in next ?? await events.ReadAfterAsync(id, lastSeen, cancellationToken))
                 {
                     await response.WriteAsync(Format(sessionEvent), cancellationToken);
                     lastSeen = sessionEvent.Seq;
@@ -98,6 +101,8 @@ public static class SessionEventEndpoints
                     await response.WriteAsync(": keep-alive\n\n", cancellationToken);
                     await response.Body.FlushAsync(cancellationToken);
                 }
+
+                next = subscription.TakeFollowing(lastSeen);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -6,8 +6,9 @@ namespace Deckard.Api.Events;
 
 /// <summary>
 /// One <c>LISTEN deckard_events</c> connection per Api process, fanning notifications out to the SSE streams of the
-/// session they name. Subscribers then read their new events from the table: a notification says "look", the table
-/// says what. After a lost connection every subscriber is woken once, so nothing written meanwhile is missed.
+/// session they name. A small event arrives whole in its notification and is handed to the streams as it is; for a
+/// large one the notification only says "look", and the streams read the table. After a lost connection every
+/// subscriber is told to read, so nothing written meanwhile is missed.
 /// </summary>
 public sealed partial class SessionEventHub(NpgsqlDataSource dataSource, ILogger<SessionEventHub> logger) : BackgroundService
 {
@@ -28,13 +29,7 @@ public sealed partial class SessionEventHub(NpgsqlDataSource dataSource, ILogger
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, notification) =>
-                {
-                    if (Guid.TryParseExact(notification.Payload, "N", out var sessionId))
-                    {
-                        Signal(sessionId);
-                    }
-                };
+                connection.Notification += (_, notification) => Dispatch(notification.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {EventWriter.NotificationChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
@@ -60,13 +55,26 @@ public sealed partial class SessionEventHub(NpgsqlDataSource dataSource, ILogger
         }
     }
 
-    private void Signal(Guid sessionId)
+    /// <summary>Hands a notification to the streams of its session (parsed only when the session has any here).</summary>
+    internal void Dispatch(string payload)
     {
-        if (_subscribers.TryGetValue(sessionId, out var subscriptions))
+        var separator = payload.IndexOf(' ', StringComparison.Ordinal);
+        if (!Guid.TryParseExact(separator < 0 ? payload : payload[..separator], "N", out var sessionId)
+            || !_subscribers.TryGetValue(sessionId, out var subscriptions) || subscriptions.IsEmpty)
         {
-            foreach (var subscription in subscriptions.Keys)
+            return;
+        }
+
+        EventNotification.TryParse(payload, out _, out var sessionEvent);
+        foreach (var subscription in subscriptions.Keys)
+        {
+            if (sessionEvent is null)
             {
-                subscription.Signal();
+                subscription.MustRead();
+            }
+            else
+            {
+                subscription.Push(sessionEvent);
             }
         }
     }
@@ -75,7 +83,7 @@ public sealed partial class SessionEventHub(NpgsqlDataSource dataSource, ILogger
     {
         foreach (var subscription in _subscribers.Values.SelectMany(set => set.Keys))
         {
-            subscription.Signal();
+            subscription.MustRead();
         }
     }
 
@@ -91,16 +99,73 @@ public sealed partial class SessionEventHub(NpgsqlDataSource dataSource, ILogger
         }
     }
 
-    /// <summary>Wakes its holder when the session has new events.</summary>
+    /// <summary>
+    /// Wakes its holder when the session has new events, holding the ones that arrived whole (in commit order) and
+    /// remembering when the table must be read instead.
+    /// </summary>
     public sealed class Subscription(SessionEventHub hub, Guid sessionId) : IDisposable
     {
         private readonly SemaphoreSlim _signal = new(0, 1);
+        private readonly Lock _gate = new();
+        private Queue<SessionEvent>? _pushed;
+        private bool _mustRead;
 
         public Guid SessionId { get; } = sessionId;
 
         public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
 
-        internal void Signal()
+        /// <summary>
+        /// The events that arrived whole and follow on from <paramref name="lastSeen"/> without a gap; null when the
+        /// table must be read (a "look" notification, a gap, a reconnection). Either way the held events are taken.
+        /// </summary>
+        public List<SessionEvent>? TakeFollowing(long lastSeen)
+        {
+            lock (_gate)
+            {
+                var mustRead = _mustRead;
+                _mustRead = false;
+                var following = new List<SessionEvent>();
+                while (_pushed is { Count: > 0 } && _pushed.Dequeue() is var next)
+                {
+                    if (next.Seq <= lastSeen)
+                    {
+                        continue; // already sent (a read covered it)
+                    }
+
+                    if (next.Seq != lastSeen + 1)
+                    {
+                        mustRead = true;
+                    }
+
+                    following.Add(next);
+                    lastSeen = next.Seq;
+                }
+
+                return mustRead ? null : following;
+            }
+        }
+
+        internal void Push(SessionEvent sessionEvent)
+        {
+            lock (_gate)
+            {
+                (_pushed ??= new Queue<SessionEvent>()).Enqueue(sessionEvent);
+            }
+
+            Signal();
+        }
+
+        internal void MustRead()
+        {
+            lock (_gate)
+            {
+                _mustRead = true;
+            }
+
+            Signal();
+        }
+
+        private void Signal()
         {
             try
             {

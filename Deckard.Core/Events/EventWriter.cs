@@ -5,14 +5,15 @@ namespace Deckard.Core.Events;
 
 /// <summary>
 /// Appends events inside the caller's transaction: the next per-session sequence number comes from the session row
-/// (whose update also serialises concurrent writers), and <c>pg_notify</c> tells every listening Api process on commit.
+/// (whose update also serialises concurrent writers), and <c>pg_notify</c> tells every listening Api process on commit
+/// (the event itself when it is small: <see cref="EventNotification"/>).
 /// </summary>
 public static class EventWriter
 {
     public const string NotificationChannel = "deckard_events";
 
     // One statement: next sequence number, the row, and the notification (delivered on commit).
-    private const string AppendSql = """
+    private const string AppendSql = $$"""
         WITH next AS (
             UPDATE sessions SET last_event_seq = last_event_seq + 1, updated_at = @now
             WHERE id = @session
@@ -20,8 +21,8 @@ public static class EventWriter
         inserted AS (
             INSERT INTO events (session_id, seq, type, data, created_at)
             SELECT @session, next.last_event_seq, @type, @data::jsonb, @now FROM next
-            RETURNING seq)
-        SELECT inserted.seq, pg_notify(@channel, @payload) FROM inserted
+            RETURNING seq, type, data, created_at)
+        SELECT inserted.seq, pg_notify(@channel, {{EventNotification.PayloadSql}}) FROM inserted
         """;
 
     public static async Task<long> AppendAsync(

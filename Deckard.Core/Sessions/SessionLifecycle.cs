@@ -15,7 +15,7 @@ public static class SessionLifecycle
     /// is pending or running. Every writer of a session's events locks its row first, so two runs finishing at once
     /// serialise here and the later one sees the earlier one's step as finished.
     /// </summary>
-    private const string CompleteIfDoneSql = """
+    private const string CompleteIfDoneSql = $$"""
         WITH finished AS (
             UPDATE sessions SET status = 'completed', error = NULL, finished_at = @now, updated_at = @now, live_at = NULL,
                                 last_event_seq = last_event_seq + 1
@@ -25,8 +25,8 @@ public static class SessionLifecycle
         inserted AS (
             INSERT INTO events (session_id, seq, type, data, created_at)
             SELECT @session, finished.last_event_seq, @type, @data::jsonb, @now FROM finished
-            RETURNING seq)
-        SELECT inserted.seq AS completed_seq, pg_notify(@channel, @payload) FROM inserted
+            RETURNING seq, type, data, created_at)
+        SELECT inserted.seq AS completed_seq, pg_notify(@channel, {{EventNotification.PayloadSql}}) FROM inserted
         """;
 
     public static NpgsqlBatchCommand CompleteIfDoneCommand(Guid sessionId, DateTimeOffset now)

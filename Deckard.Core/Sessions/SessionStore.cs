@@ -26,9 +26,9 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
         var id = Guid.CreateVersion7(now);
         var firstStep = Flows.First(session.Kind);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // One round trip for every row, then the commit.
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        // One round trip for every row and the commit: a batch outside an explicit transaction runs in an implicit one,
+        // so either every row is stored or none is.
+        await using var batch = new NpgsqlBatch(connection);
         var insert = new NpgsqlBatchCommand("""
             INSERT INTO sessions (id, owner, kind, status, prompt, options, trace_id, created_at, updated_at, voice_consent_at)
             VALUES (@id, @owner, @kind, 'queued', @prompt, @options::jsonb, @trace, @now, @now, CASE WHEN @consent THEN @now END)
@@ -74,7 +74,6 @@ public sealed class SessionStore(NpgsqlDataSource dataSource, OutboxPublisher pu
                 new SessionCreatedData(id, SessionStatus.Queued, session.InputKind, firstStep.Name), now));
             batch.BatchCommands.Add(OutboxWriter.Command(id, firstStep.Name, session.TraceParent, now, now));
             outboxId = await OutboxWriter.ExecuteAsync(batch, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
             committed = true;
         }
         finally

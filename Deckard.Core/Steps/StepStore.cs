@@ -15,13 +15,16 @@ namespace Deckard.Core.Steps;
 /// </summary>
 public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publisher, ArtifactStore artifacts, TimeProvider timeProvider)
 {
+    /// <summary>
+    /// Claims the step in one statement (one round trip, its own transaction): the step becomes running with one more
+    /// attempt, and what the step works on is read back. A first run or a scheduled retry (the step was pending) also
+    /// sets the session running and appends <c>step.started</c> with its notification; a reclaimed run (a worker died
+    /// mid-step) continues silently.
+    /// </summary>
     public async Task<StepClaim> ClaimAsync(Guid sessionId, string stepName, string instance, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // The claim also reads what the step works on, so a run costs one round trip before the commit.
-        await using var claim = new NpgsqlCommand("""
+        await using var claim = dataSource.CreateCommand($$"""
             WITH previous AS (
                 SELECT steps.state, sessions.owner, sessions.kind, sessions.prompt, sessions.transcript, sessions.intent,
                        sessions.intent_arguments::text AS intent_arguments, sessions.options::text AS options, sessions.results::text AS results,
@@ -29,57 +32,56 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
                 FROM steps JOIN sessions ON sessions.id = steps.session_id
                 WHERE steps.session_id = @session AND steps.name = @step AND steps.instance = @instance
                   AND steps.state IN ('pending', 'running') AND sessions.status IN ('queued', 'running', 'conversing')
-                FOR UPDATE OF steps, sessions)
-            UPDATE steps SET state = 'running', attempts = attempts + 1, started_at = COALESCE(started_at, @now)
-            FROM previous
-            WHERE steps.session_id = @session AND steps.name = @step AND steps.instance = @instance
-            RETURNING steps.attempts, previous.state, steps.input::text, previous.owner, previous.kind, previous.prompt, previous.transcript,
-                      previous.intent, previous.intent_arguments, previous.options, previous.results, previous.has_avatar
-            """, connection, transaction);
+                FOR UPDATE OF steps, sessions),
+            claimed AS (
+                UPDATE steps SET state = 'running', attempts = attempts + 1, started_at = COALESCE(started_at, @now)
+                FROM previous
+                WHERE steps.session_id = @session AND steps.name = @step AND steps.instance = @instance
+                RETURNING steps.attempts, previous.state, steps.input::text AS input, previous.owner, previous.kind, previous.prompt,
+                          previous.transcript, previous.intent, previous.intent_arguments, previous.options, previous.results, previous.has_avatar),
+            announced AS (
+                UPDATE sessions SET status = CASE WHEN sessions.status = 'queued' THEN 'running' ELSE sessions.status END,
+                                    last_event_seq = last_event_seq + 1, updated_at = @now
+                FROM claimed
+                WHERE sessions.id = @session AND claimed.state = 'pending'
+                RETURNING sessions.last_event_seq, claimed.attempts),
+            inserted AS (
+                INSERT INTO events (session_id, seq, type, data, created_at)
+                SELECT @session, announced.last_event_seq, @type, jsonb_set(@data::jsonb, '{attempt}', to_jsonb(announced.attempts)), @now
+                FROM announced
+                RETURNING seq, type, data, created_at)
+            SELECT claimed.*, (SELECT count(pg_notify(@channel, {{EventNotification.PayloadSql}})) FROM inserted) AS notified FROM claimed
+            """);
         claim.Parameters.AddWithValue("session", sessionId);
         claim.Parameters.AddWithValue("step", stepName);
         claim.Parameters.AddWithValue("instance", instance);
         claim.Parameters.AddWithValue("now", now);
         claim.Parameters.AddWithValue("portrait", ArtifactRoles.Portrait);
-        int attempt;
-        string previousState;
-        StepContext context;
-        await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
+        // The event's data as the C# record serialises it; the attempt is only known in the statement.
+        claim.Parameters.AddWithValue("type", EventTypes.StepStarted);
+        claim.Parameters.AddWithValue("data", DeckardJson.Serialize(new StepStartedData(stepName, InstanceOrNull(instance), 0)));
+        claim.Parameters.AddWithValue("channel", EventWriter.NotificationChannel);
+        claim.Parameters.AddWithValue("payload", sessionId.ToString("N"));
+        await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
         {
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return new StepClaim.NothingToDo("the step is finished, or its session has ended");
-            }
-
-            attempt = reader.GetInt32(0);
-            previousState = reader.GetString(1);
-            var owner = reader.GetString(3);
-            context = new StepContext(
-                sessionId, stepName, instance, attempt, owner,
-                Kind: reader.GetString(4),
-                Prompt: NullableString(reader, 5),
-                Transcript: NullableString(reader, 6),
-                Intent: NullableString(reader, 7),
-                IntentArguments: NullableString(reader, 8) is { } arguments ? ParseJson(arguments) : null,
-                Options: JsonSerializer.Deserialize<SessionOptions>(reader.GetString(9), DeckardJson.Options) ?? new SessionOptions(),
-                Results: ParseJson(reader.GetString(10)),
-                OwnerHasAvatar: reader.GetBoolean(11),
-                Input: NullableString(reader, 2) is { } input ? ParseJson(input) : null,
-                ReportAsync: (type, data, token) => ReportAsync(sessionId, stepName, instance, attempt, type, data, token));
+            return new StepClaim.NothingToDo("the step is finished, or its session has ended");
         }
 
-        // A reclaimed run (a worker died mid-step) continues silently; a first run or a scheduled retry is announced.
-        if (previousState == "pending")
-        {
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            var running = new NpgsqlBatchCommand("UPDATE sessions SET status = 'running' WHERE id = @session AND status = 'queued'");
-            running.Parameters.AddWithValue("session", sessionId);
-            batch.BatchCommands.Add(running);
-            batch.BatchCommands.Add(EventWriter.Command(sessionId, EventTypes.StepStarted, new StepStartedData(stepName, InstanceOrNull(instance), attempt), now));
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        var attempt = reader.GetInt32(0);
+        var owner = reader.GetString(3);
+        var context = new StepContext(
+            sessionId, stepName, instance, attempt, owner,
+            Kind: reader.GetString(4),
+            Prompt: NullableString(reader, 5),
+            Transcript: NullableString(reader, 6),
+            Intent: NullableString(reader, 7),
+            IntentArguments: NullableString(reader, 8) is { } arguments ? ParseJson(arguments) : null,
+            Options: JsonSerializer.Deserialize<SessionOptions>(reader.GetString(9), DeckardJson.Options) ?? new SessionOptions(),
+            Results: ParseJson(reader.GetString(10)),
+            OwnerHasAvatar: reader.GetBoolean(11),
+            Input: NullableString(reader, 2) is { } input ? ParseJson(input) : null,
+            ReportAsync: (type, data, token) => ReportAsync(sessionId, stepName, instance, attempt, type, data, token));
         return new StepClaim.Claimed(context);
     }
 
