@@ -1,7 +1,9 @@
 using Deckard.AppHost.Resources;
 using Microsoft.Extensions.Configuration;
 
-var builder = DistributedApplication.CreateBuilder(args);
+var builder = DistributedApplication.CreateBuilder(args)
+    // A resource is noticed the moment it is ready, not at Aspire's next poll seconds later.
+    .WithPromptHealthChecks();
 
 // PostgreSQL and Redis: Aspire's containers where a container runtime answers, else the OS's servers as processes.
 var servers = await builder.ChooseServerHostingAsync();

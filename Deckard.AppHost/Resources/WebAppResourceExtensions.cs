@@ -32,6 +32,8 @@ public static class WebAppResourceExtensions
             .WithAnnotation(new WebAppAnnotation())
             .WithHttpHealthCheck("/")
             .WithReference(api)
+            // Started once the api answers: node's start would otherwise compete with the services' for the CPU.
+            .WaitFor(api)
             .WithEnvironment("VITE_DECKARD_TOKEN", DevelopmentApiKey.Parameter(builder))
             .WithUrlForEndpoint("http", url => url.DisplayText = "Deckard web app");
         var endpoint = web.GetEndpoint("http");
