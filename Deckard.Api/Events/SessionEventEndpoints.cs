@@ -96,13 +96,15 @@ public static class SessionEventEndpoints
                 }
 
                 await response.Body.FlushAsync(cancellationToken);
-                if (!await subscription.WaitAsync(KeepAliveInterval, cancellationToken))
+                var signalled = await subscription.WaitAsync(KeepAliveInterval, cancellationToken);
+                if (!signalled)
                 {
                     await response.WriteAsync(": keep-alive\n\n", cancellationToken);
                     await response.Body.FlushAsync(cancellationToken);
                 }
 
-                next = subscription.TakeFollowing(lastSeen);
+                // A quiet stream still reads the table at each keep-alive: a net under the notifications.
+                next = signalled ? subscription.TakeFollowing(lastSeen) : null;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -41,6 +41,9 @@ public sealed partial class StepConsumer(
             running.RemoveAll(task => task.IsCompleted);
             var free = slots.CurrentCount;
             StreamEntry[] entries = [];
+            // Entries taken over from a consumer that died (its own, after a restart, or another's, past the visibility
+            // timeout) may continue a step left running; a fresh entry for a running step is a duplicate and is not.
+            var takenOver = false;
             if (free > 0)
             {
                 try
@@ -50,6 +53,7 @@ public sealed partial class StepConsumer(
                         // "0" re-delivers what this consumer had read but not acknowledged before it died.
                         entries = await database.StreamReadGroupAsync(queue.StreamName, queue.ConsumerGroup, consumer.Value, "0", free);
                         ownPendingChecked = entries.Length < free;
+                        takenOver = entries.Length > 0;
                     }
 
                     if (entries.Length == 0 && DateTimeOffset.UtcNow - lastReclaim > queue.VisibilityTimeout / 2)
@@ -60,6 +64,7 @@ public sealed partial class StepConsumer(
                         entries = claimed.ClaimedEntries;
                         if (entries.Length > 0)
                         {
+                            takenOver = true;
                             LogReclaimed(logger, entries.Length);
                         }
                     }
@@ -82,7 +87,7 @@ public sealed partial class StepConsumer(
             foreach (var entry in entries.Where(entry => !entry.IsNull))
             {
                 await slots.WaitAsync(stoppingToken);
-                running.Add(ProcessAsync(database, queue, entry, slots, stoppingToken));
+                running.Add(ProcessAsync(database, queue, entry, takenOver, slots, stoppingToken));
             }
 
             if (entries.Length == 0 || slots.CurrentCount == 0)
@@ -101,7 +106,8 @@ public sealed partial class StepConsumer(
         await Task.WhenAll(running);
     }
 
-    private async Task ProcessAsync(IDatabase database, QueueOptions queue, StreamEntry entry, SemaphoreSlim slots, CancellationToken stoppingToken)
+    private async Task ProcessAsync(
+        IDatabase database, QueueOptions queue, StreamEntry entry, bool takenOver, SemaphoreSlim slots, CancellationToken stoppingToken)
     {
         try
         {
@@ -128,7 +134,7 @@ public sealed partial class StepConsumer(
             var keepClaimed = KeepClaimedAsync(database, queue, entry.Id, heartbeat.Token);
             try
             {
-                await runner.RunAsync(message with { TraceParent = activity?.Id ?? message.TraceParent }, stoppingToken);
+                await runner.RunAsync(message with { TraceParent = activity?.Id ?? message.TraceParent }, takenOver, stoppingToken);
             }
             finally
             {

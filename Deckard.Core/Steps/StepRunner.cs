@@ -33,7 +33,11 @@ public sealed partial class StepRunner
         _logger = logger;
     }
 
-    public async Task RunAsync(StepMessage message, CancellationToken cancellationToken)
+    /// <param name="takenOver">
+    /// The message was taken over from a consumer that died: it may continue a step left running. A fresh delivery finds
+    /// a running step busy (a duplicate message) and leaves it alone.
+    /// </param>
+    public async Task RunAsync(StepMessage message, bool takenOver, CancellationToken cancellationToken)
     {
         // Every log line of this run carries the session and the step as scope fields (never the prompt or transcript).
         using var logScope = _logger.BeginScope(new Dictionary<string, object>
@@ -43,7 +47,7 @@ public sealed partial class StepRunner
             ["StepInstance"] = message.Instance,
         });
         var started = Stopwatch.GetTimestamp();
-        var claim = await _store.ClaimAsync(message.SessionId, message.Step, message.Instance, cancellationToken);
+        var claim = await _store.ClaimAsync(message.SessionId, message.Step, message.Instance, takenOver, cancellationToken);
         if (claim is not StepClaim.Claimed { Context: var context })
         {
             LogNothingToDo(_logger, message.Step, message.SessionId);

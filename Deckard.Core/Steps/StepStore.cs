@@ -21,7 +21,12 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
     /// sets the session running and appends <c>step.started</c> with its notification; a reclaimed run (a worker died
     /// mid-step) continues silently.
     /// </summary>
-    public async Task<StepClaim> ClaimAsync(Guid sessionId, string stepName, string instance, CancellationToken cancellationToken)
+    /// <param name="takeOver">
+    /// Whether a running step may be claimed: true for a message taken over from a consumer that died (the run it
+    /// started is gone), false for a fresh delivery, which for a running step is a duplicate (the outbox published the
+    /// row twice) and must not overtake the live run.
+    /// </param>
+    public async Task<StepClaim> ClaimAsync(Guid sessionId, string stepName, string instance, bool takeOver, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         await using var claim = dataSource.CreateCommand($$"""
@@ -31,7 +36,8 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
                        EXISTS (SELECT 1 FROM artifacts WHERE artifacts.owner = sessions.owner AND artifacts.role = @portrait) AS has_avatar
                 FROM steps JOIN sessions ON sessions.id = steps.session_id
                 WHERE steps.session_id = @session AND steps.name = @step AND steps.instance = @instance
-                  AND steps.state IN ('pending', 'running') AND sessions.status IN ('queued', 'running', 'conversing')
+                  AND (steps.state = 'pending' OR steps.state = 'running' AND @takeOver)
+                  AND sessions.status IN ('queued', 'running', 'conversing')
                 FOR UPDATE OF steps, sessions),
             claimed AS (
                 UPDATE steps SET state = 'running', attempts = attempts + 1, started_at = COALESCE(started_at, @now)
@@ -57,6 +63,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         claim.Parameters.AddWithValue("instance", instance);
         claim.Parameters.AddWithValue("now", now);
         claim.Parameters.AddWithValue("portrait", ArtifactRoles.Portrait);
+        claim.Parameters.AddWithValue("takeOver", takeOver);
         // The event's data as the C# record serialises it; the attempt is only known in the statement.
         claim.Parameters.AddWithValue("type", EventTypes.StepStarted);
         claim.Parameters.AddWithValue("data", DeckardJson.Serialize(new StepStartedData(stepName, InstanceOrNull(instance), 0)));

@@ -1,4 +1,5 @@
 using System.Net;
+using Deckard.Core.Queue;
 using Deckard.DistributedTests.Infrastructure;
 using StackExchange.Redis;
 using Xunit.Abstractions;
@@ -42,6 +43,29 @@ public sealed class PipelineFaultTests : IAsyncLifetime
         Assert.Equal(2, await _pipeline.ScalarAsync<int>("SELECT attempts FROM steps WHERE session_id = @id AND name = 'classify'", ("id", id)));
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Id));
         await _pipeline.Topology.WaitForHealthyAsync("workers");
+    }
+
+    [Fact]
+    public async Task A_duplicate_message_for_a_running_step_leaves_the_live_run_alone()
+    {
+        // The router takes three seconds, so the classify step is running when its message arrives a second time (as when
+        // a relay publishes a row whose writer's sent mark came late).
+        await _pipeline.OpenAI.ScriptAsync("responses", new { latency_ms = 3000, times = 1 });
+        var id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync(Question, """{"lipsync":false}"""));
+        await WaitUntilAsync(async () => await _pipeline.ScalarAsync<string>(
+            "SELECT state FROM steps WHERE session_id = @id AND name = 'classify'", ("id", id)) == "running");
+        var outboxId = await _pipeline.ScalarAsync<long>("SELECT id FROM outbox WHERE session_id = @id AND step = 'classify'", ("id", id));
+
+        var database = _pipeline.Redis.GetDatabase();
+        await database.StreamAddAsync("deckard:steps", new StepMessage(id, "classify", null, outboxId).ToEntries());
+        await _pipeline.Redis.GetSubscriber().PublishAsync(RedisChannel.Literal("deckard:steps:wake"), 1);
+        var events = await _pipeline.Sessions.WaitForEndAsync(id, TimeSpan.FromSeconds(60));
+
+        Assert.Equal("session.completed", events[^1].Type);
+        Assert.Equal(1, await _pipeline.ScalarAsync<int>("SELECT attempts FROM steps WHERE session_id = @id AND name = 'classify'", ("id", id)));
+        Assert.Equal(1L, await _pipeline.ScalarAsync<long>(
+            "SELECT count(*) FROM events WHERE session_id = @id AND type = 'intent.classified'", ("id", id)));
+        Assert.Single(events, e => e.Type == "step.started" && e.Data.GetProperty("step").GetString() == "classify");
     }
 
     [Fact]
