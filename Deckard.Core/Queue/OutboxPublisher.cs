@@ -54,8 +54,9 @@ public sealed partial class OutboxPublisher(
     {
         try
         {
-            await AddToStreamAsync([message]);
-            await WakeConsumersAsync(1);
+            // The wake-up goes out right behind the XADD on the same connection (Redis runs them in order), not a round
+            // trip later.
+            await Task.WhenAll(AddToStreamAsync([message]), WakeConsumersAsync(1));
             sentMarks.Add(message.OutboxId);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)

@@ -15,6 +15,9 @@ namespace Deckard.Core.Steps;
 /// </summary>
 public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publisher, ArtifactStore artifacts, TimeProvider timeProvider)
 {
+    /// <summary>The SQLSTATE <c>deckard_step_overtaken()</c> raises (migration 0008).</summary>
+    private const string OvertakenSqlState = "DK001";
+
     /// <summary>
     /// Claims the step in one statement (one round trip, its own transaction): the step becomes running with one more
     /// attempt, and what the step works on is read back. A first run or a scheduled retry (the step was pending) also
@@ -102,38 +105,114 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
     {
         var now = timeProvider.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var complete = new NpgsqlCommand("""
-            UPDATE steps SET state = 'completed', output = @output::jsonb, error = NULL, finished_at = @now,
-                   model = @model, input_tokens = @input, output_tokens = @outputTokens, total_tokens = @total, gpu_seconds = @gpu
-            WHERE session_id = @session AND name = @step AND instance = @instance AND state = 'running' AND attempts = @attempt
-              AND EXISTS (SELECT 1 FROM sessions WHERE id = @session AND status IN ('running', 'conversing'))
-            """, connection, transaction))
+        // Most steps (routing, search, a turn's render) store their result in one batch: one round trip, committed as
+        // PostgreSQL's implicit transaction, the guarded completion first. A step that made artifacts completes the step
+        // first in an explicit transaction, so an artifact's object is written only while this run holds the step.
+        await using var transaction = result.Artifacts.Count > 0 ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        StepCompletion completion;
+        long? outboxId = null;
+        try
         {
-            complete.Parameters.AddWithValue("session", context.SessionId);
-            complete.Parameters.AddWithValue("step", context.StepName);
-            complete.Parameters.AddWithValue("instance", context.Instance);
-            complete.Parameters.AddWithValue("attempt", context.Attempt);
-            complete.Parameters.AddWithValue("output", result.Output is null ? (object)DBNull.Value : DeckardJson.Serialize(result.Output));
-            complete.Parameters.AddWithValue("now", now);
-            complete.Parameters.AddWithValue("model", (object?)result.Usage?.Model ?? DBNull.Value);
-            complete.Parameters.AddWithValue("input", (object?)result.Usage?.InputTokens ?? DBNull.Value);
-            complete.Parameters.AddWithValue("outputTokens", (object?)result.Usage?.OutputTokens ?? DBNull.Value);
-            complete.Parameters.AddWithValue("total", (object?)result.Usage?.TotalTokens ?? DBNull.Value);
-            complete.Parameters.AddWithValue("gpu", (object?)result.GpuSeconds ?? DBNull.Value);
-            if (await complete.ExecuteNonQueryAsync(cancellationToken) == 0)
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            if (transaction is null)
             {
-                return StepCompletion.Overtaken;
+                batch.BatchCommands.Add(CompleteStepCommand(context, result, now));
+            }
+            else
+            {
+                await using (var guard = new NpgsqlBatch(connection, transaction) { BatchCommands = { CompleteStepCommand(context, result, now) } })
+                {
+                    await guard.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                // Artifacts next (each announced only if it was new), then every other write in one round trip.
+                foreach (var artifact in result.Artifacts)
+                {
+                    await artifacts.InsertAsync(connection, transaction, context.SessionId, context.Owner, artifact, now, cancellationToken);
+                }
+            }
+
+            AddResultCommands(batch, context, result, now);
+            if (next is null && goesLive)
+            {
+                batch.BatchCommands.Add(SessionLifecycle.GoLiveCommand(context.SessionId, now));
+                batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.ConversationReady,
+                    new ConversationReadyData(context.SessionId, $"/api/sessions/{context.SessionId}/realtime"), now));
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+                completion = StepCompletion.Stored;
+            }
+            else if (next is null)
+            {
+                batch.BatchCommands.Add(SessionLifecycle.CompleteIfDoneCommand(context.SessionId, now));
+                completion = await SessionLifecycle.ExecuteAsync(batch, cancellationToken) ? StepCompletion.SessionCompleted : StepCompletion.Stored;
+            }
+            else
+            {
+                var insert = new NpgsqlBatchCommand("""
+                    INSERT INTO steps (session_id, name, state, input, created_at) VALUES (@session, @step, 'pending', @input::jsonb, @now)
+                    ON CONFLICT (session_id, name, instance) DO NOTHING
+                    """);
+                insert.Parameters.AddWithValue("session", context.SessionId);
+                insert.Parameters.AddWithValue("step", next.Name);
+                insert.Parameters.AddWithValue("input", next.Input is null ? (object)DBNull.Value : DeckardJson.Serialize(next.Input));
+                insert.Parameters.AddWithValue("now", now);
+                batch.BatchCommands.Add(insert);
+                batch.BatchCommands.Add(OutboxWriter.Command(context.SessionId, next.Name, traceParent, now, now));
+                outboxId = await OutboxWriter.ExecuteAsync(batch, cancellationToken);
+                completion = StepCompletion.Stored;
+            }
+
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
             }
         }
-
-        // Artifacts first (each announced only if it was new), then every other write in one round trip.
-        foreach (var artifact in result.Artifacts)
+        catch (PostgresException exception) when (exception.SqlState == OvertakenSqlState)
         {
-            await artifacts.InsertAsync(connection, transaction, context.SessionId, context.Owner, artifact, now, cancellationToken);
+            // Nothing of this run was stored: the batch (or the transaction) rolled back whole.
+            return StepCompletion.Overtaken;
         }
 
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (outboxId is { } committed && next is not null)
+        {
+            await publisher.PublishCommittedAsync(new StepMessage(context.SessionId, next.Name, traceParent, committed));
+        }
+
+        return completion;
+    }
+
+    /// <summary>
+    /// Completes the step if this attempt still holds it and its session still runs; otherwise raises
+    /// <see cref="OvertakenSqlState"/>, which rolls back everything batched or done in the transaction with it.
+    /// </summary>
+    private static NpgsqlBatchCommand CompleteStepCommand(StepContext context, StepResult result, DateTimeOffset now)
+    {
+        var complete = new NpgsqlBatchCommand("""
+            WITH completed AS (
+                UPDATE steps SET state = 'completed', output = @output::jsonb, error = NULL, finished_at = @now,
+                       model = @model, input_tokens = @input, output_tokens = @outputTokens, total_tokens = @total, gpu_seconds = @gpu
+                WHERE session_id = @session AND name = @step AND instance = @instance AND state = 'running' AND attempts = @attempt
+                  AND EXISTS (SELECT 1 FROM sessions WHERE id = @session AND status IN ('running', 'conversing'))
+                RETURNING 1)
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM completed) THEN true ELSE deckard_step_overtaken() END AS step_completed
+            """);
+        complete.Parameters.AddWithValue("session", context.SessionId);
+        complete.Parameters.AddWithValue("step", context.StepName);
+        complete.Parameters.AddWithValue("instance", context.Instance);
+        complete.Parameters.AddWithValue("attempt", context.Attempt);
+        complete.Parameters.AddWithValue("output", result.Output is null ? (object)DBNull.Value : DeckardJson.Serialize(result.Output));
+        complete.Parameters.AddWithValue("now", now);
+        complete.Parameters.AddWithValue("model", (object?)result.Usage?.Model ?? DBNull.Value);
+        complete.Parameters.AddWithValue("input", (object?)result.Usage?.InputTokens ?? DBNull.Value);
+        complete.Parameters.AddWithValue("outputTokens", (object?)result.Usage?.OutputTokens ?? DBNull.Value);
+        complete.Parameters.AddWithValue("total", (object?)result.Usage?.TotalTokens ?? DBNull.Value);
+        complete.Parameters.AddWithValue("gpu", (object?)result.GpuSeconds ?? DBNull.Value);
+        return complete;
+    }
+
+    /// <summary>What the step's result changes besides the step: the session's fields, its events, the day's spend.</summary>
+    private static void AddResultCommands(NpgsqlBatch batch, StepContext context, StepResult result, DateTimeOffset now)
+    {
         if (UpdateSessionCommand(context.SessionId, result) is { } update)
         {
             batch.BatchCommands.Add(update);
@@ -151,39 +230,6 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
         {
             batch.BatchCommands.Add(spent);
         }
-
-        if (next is null && goesLive)
-        {
-            batch.BatchCommands.Add(SessionLifecycle.GoLiveCommand(context.SessionId, now));
-            batch.BatchCommands.Add(EventWriter.Command(context.SessionId, EventTypes.ConversationReady,
-                new ConversationReadyData(context.SessionId, $"/api/sessions/{context.SessionId}/realtime"), now));
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return StepCompletion.Stored;
-        }
-
-        if (next is null)
-        {
-            batch.BatchCommands.Add(SessionLifecycle.CompleteIfDoneCommand(context.SessionId, now));
-            var completed = await SessionLifecycle.ExecuteAsync(batch, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return completed ? StepCompletion.SessionCompleted : StepCompletion.Stored;
-        }
-
-        var insert = new NpgsqlBatchCommand("""
-            INSERT INTO steps (session_id, name, state, input, created_at) VALUES (@session, @step, 'pending', @input::jsonb, @now)
-            ON CONFLICT (session_id, name, instance) DO NOTHING
-            """);
-        insert.Parameters.AddWithValue("session", context.SessionId);
-        insert.Parameters.AddWithValue("step", next.Name);
-        insert.Parameters.AddWithValue("input", next.Input is null ? (object)DBNull.Value : DeckardJson.Serialize(next.Input));
-        insert.Parameters.AddWithValue("now", now);
-        batch.BatchCommands.Add(insert);
-        batch.BatchCommands.Add(OutboxWriter.Command(context.SessionId, next.Name, traceParent, now, now));
-        var outboxId = await OutboxWriter.ExecuteAsync(batch, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await publisher.PublishCommittedAsync(new StepMessage(context.SessionId, next.Name, traceParent, outboxId));
-        return StepCompletion.Stored;
     }
 
     /// <summary>Puts the step back to pending and schedules it <paramref name="delay"/> from now.</summary>

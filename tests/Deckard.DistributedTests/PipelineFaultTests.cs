@@ -214,8 +214,34 @@ public sealed class PipelineFaultTests : IAsyncLifetime
         Assert.Equal("session.cancelled", events[^1].Type);
         await WaitUntilAsync(async () => (await _pipeline.OpenAI.RequestsAsync("responses")).Count == 1
             && (await _pipeline.Redis.GetDatabase().StreamPendingAsync("deckard:steps", "workers")).PendingMessageCount == 0);
-        Assert.DoesNotContain(await _pipeline.Sessions.EventsAsJsonAsync(id), e => e.Type == "intent.classified");
+        var stored = await _pipeline.Sessions.EventsAsJsonAsync(id);
+        Assert.DoesNotContain(stored, e => e.Type == "intent.classified");
+        // The result, its events and the step's completion are one batch: none of it was stored.
+        Assert.DoesNotContain(stored, e => e.Type == "step.completed");
+        Assert.NotEqual("completed", await _pipeline.ScalarAsync<string>("SELECT state FROM steps WHERE session_id = @id AND name = 'classify'", ("id", id)));
         Assert.Equal("cancelled", (await _pipeline.Sessions.GetAsync(id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Cancelling_a_session_while_its_portrait_is_drawn_stores_no_portrait()
+    {
+        await _pipeline.OpenAI.ScriptAsync("images", new { latency_ms = 1500 });
+        var id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync("Paint a portrait of me", """{"intent":"avatar"}"""));
+        await _pipeline.Sessions.FollowEventsAsync(id, stopAfter: e => e.Type == "step.started" && e.Data.GetProperty("step").GetString() == "portrait");
+
+        using var cancel = await _pipeline.Sessions.Http.PostAsync(new Uri($"/api/sessions/{id}/cancel", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        var events = await _pipeline.Sessions.WaitForEndAsync(id);
+
+        Assert.Equal("session.cancelled", events[^1].Type);
+        await WaitUntilAsync(async () => (await _pipeline.OpenAI.RequestsAsync("images")).Count == 1
+            && (await _pipeline.Redis.GetDatabase().StreamPendingAsync("deckard:steps", "workers")).PendingMessageCount == 0);
+        // The drawn portrait arrived after the cancel: the run was overtaken, and its artifact went with it.
+        Assert.Equal(0L, await _pipeline.ScalarAsync<long>("SELECT count(*) FROM artifacts WHERE session_id = @id", ("id", id)));
+        var stored = await _pipeline.Sessions.EventsAsJsonAsync(id);
+        Assert.DoesNotContain(stored, e => e.Type == "artifact.created");
+        Assert.DoesNotContain(stored, e => e.Type == "step.completed" && e.Data.GetProperty("step").GetString() == "portrait");
+        Assert.NotEqual("completed", await _pipeline.ScalarAsync<string>("SELECT state FROM steps WHERE session_id = @id AND name = 'portrait'", ("id", id)));
     }
 
     /// <summary>The consumer (a worker's instance id) holding the session's message.</summary>
