@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 
 namespace Deckard.Core.Media;
@@ -10,8 +9,6 @@ namespace Deckard.Core.Media;
 /// </summary>
 public static class PngCheck
 {
-    private static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-
     public sealed record Result(int Width, int Height, string? Problem, bool Interlaced = false)
     {
         public bool IsValid => Problem is null && !Interlaced;
@@ -19,64 +16,21 @@ public static class PngCheck
 
     public static Result Check(byte[] png)
     {
-        if (png.Length < Signature.Length || !png.AsSpan(0, Signature.Length).SequenceEqual(Signature))
+        var (chunks, problem) = PngChunks.Read(png);
+        if (chunks is null)
         {
-            return Fail("it is not a PNG");
+            return Fail(problem!);
         }
 
-        int width = 0, height = 0, bitsPerPixel = 0;
-        var interlaced = false;
-        using var imageData = new MemoryStream();
-        var position = Signature.Length;
-        var sawEnd = false;
-        while (position + 12 <= png.Length && !sawEnd)
+        if (chunks.Interlaced)
         {
-            var length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(position));
-            if (length < 0 || position + 12L + length > png.Length)
-            {
-                return Fail("a chunk runs past the end of the file");
-            }
-
-            var type = System.Text.Encoding.ASCII.GetString(png, position + 4, 4);
-            var data = png.AsSpan(position + 8, length);
-            switch (type)
-            {
-                case "IHDR" when length == 13:
-                    width = BinaryPrimitives.ReadInt32BigEndian(data);
-                    height = BinaryPrimitives.ReadInt32BigEndian(data[4..]);
-                    bitsPerPixel = BitsPerPixel(colourType: data[9], bitDepth: data[8]);
-                    interlaced = data[12] == 1;
-                    if (width <= 0 || height <= 0 || bitsPerPixel == 0 || data[10] != 0 || data[11] != 0 || data[12] > 1)
-                    {
-                        return Fail("its header is not valid");
-                    }
-
-                    break;
-                case "IHDR":
-                    return Fail("its header is not valid");
-                case "IDAT":
-                    imageData.Write(data);
-                    break;
-                case "IEND":
-                    sawEnd = true;
-                    break;
-            }
-
-            position += 12 + length;
+            return new Result(chunks.Width, chunks.Height, null, Interlaced: true);
         }
 
-        if (width == 0 || !sawEnd || imageData.Length == 0)
-        {
-            return Fail("it is cut short");
-        }
-
-        if (interlaced)
-        {
-            return new Result(width, height, null, Interlaced: true);
-        }
-
-        imageData.Position = 0;
-        return RowsAreWhole(imageData, width, height, bitsPerPixel) is { } problem ? Fail(problem) : new Result(width, height, null);
+        using var imageData = chunks.OpenImageData();
+        return RowsAreWhole(imageData, chunks.Width, chunks.Height, chunks.BitsPerPixel) is { } damage
+            ? Fail(damage)
+            : new Result(chunks.Width, chunks.Height, null);
     }
 
     private static string? RowsAreWhole(Stream compressed, int width, int height, int bitsPerPixel)
@@ -101,16 +55,6 @@ public static class PngCheck
             return "its image data does not inflate to its size";
         }
     }
-
-    private static int BitsPerPixel(byte colourType, byte bitDepth) => colourType switch
-    {
-        0 => bitDepth,
-        2 => 3 * bitDepth,
-        3 => bitDepth,
-        4 => 2 * bitDepth,
-        6 => 4 * bitDepth,
-        _ => 0,
-    };
 
     private static Result Fail(string problem) => new(0, 0, problem);
 }

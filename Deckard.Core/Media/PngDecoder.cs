@@ -9,70 +9,21 @@ namespace Deckard.Core.Media;
 /// </summary>
 public static class PngDecoder
 {
-    private static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-
     /// <summary>Larger than any portrait anyone uploads (and what the upload limit lets through): refuse to allocate for it.</summary>
     private const long MaximumPixels = 64L * 1024 * 1024;
 
     public static RgbImage? Decode(byte[] png)
     {
-        if (png.Length < Signature.Length || !png.AsSpan(0, Signature.Length).SequenceEqual(Signature))
+        var (chunks, _) = PngChunks.Read(png);
+        if (chunks is null || chunks.Interlaced || (long)chunks.Width * chunks.Height > MaximumPixels)
         {
             return null;
         }
 
-        int width = 0, height = 0, bitDepth = 0, colourType = -1;
-        byte[]? palette = null;
-        using var compressed = new MemoryStream();
-        var position = Signature.Length;
-        while (position + 12 <= png.Length)
-        {
-            var length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(position));
-            if (length < 0 || position + 12L + length > png.Length)
-            {
-                return null;
-            }
-
-            var type = png.AsSpan(position + 4, 4);
-            var data = png.AsSpan(position + 8, length);
-            if (type.SequenceEqual("IHDR"u8))
-            {
-                if (length != 13 || data[10] != 0 || data[11] != 0 || data[12] != 0)
-                {
-                    return null; // damaged, or interlaced
-                }
-
-                width = BinaryPrimitives.ReadInt32BigEndian(data);
-                height = BinaryPrimitives.ReadInt32BigEndian(data[4..]);
-                bitDepth = data[8];
-                colourType = data[9];
-            }
-            else if (type.SequenceEqual("PLTE"u8))
-            {
-                palette = data.ToArray();
-            }
-            else if (type.SequenceEqual("IDAT"u8))
-            {
-                compressed.Write(data);
-            }
-            else if (type.SequenceEqual("IEND"u8))
-            {
-                break;
-            }
-
-            position += 12 + length;
-        }
-
-        var channels = Channels(colourType, bitDepth);
-        if (width <= 0 || height <= 0 || (long)width * height > MaximumPixels || channels == 0 || colourType == 3 && palette is null)
-        {
-            return null;
-        }
-
-        compressed.Position = 0;
         try
         {
-            return Unfilter(compressed, width, height, bitDepth, colourType, channels, palette);
+            using var compressed = chunks.OpenImageData();
+            return Unfilter(compressed, chunks.Width, chunks.Height, chunks.BitDepth, chunks.ColourType, chunks.Channels, chunks.Palette);
         }
         catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException)
         {
@@ -206,14 +157,4 @@ public static class PngDecoder
     }
 
     private static byte Scale(int value, int bitDepth) => (byte)(value * 255 / ((1 << bitDepth) - 1));
-
-    private static int Channels(int colourType, int bitDepth) => (colourType, bitDepth) switch
-    {
-        (0, 1 or 2 or 4 or 8 or 16) => 1,
-        (2, 8 or 16) => 3,
-        (3, 1 or 2 or 4 or 8) => 1,
-        (4, 8 or 16) => 2,
-        (6, 8 or 16) => 4,
-        _ => 0,
-    };
 }

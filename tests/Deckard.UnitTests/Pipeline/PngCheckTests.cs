@@ -39,4 +39,27 @@ public sealed class PngCheckTests
     [Fact]
     public void Bytes_that_are_not_a_png_are_said_to_be_so() =>
         Assert.Equal("it is not a PNG", PngCheck.Check("GIF89a..."u8.ToArray()).Problem);
+
+    [Fact]
+    public void A_header_with_a_bit_depth_its_colour_type_does_not_allow_is_not_valid()
+    {
+        // Colour type 2 (RGB) allows 8 and 16 bits; IHDR's bit depth is byte 8 of its data, 16 bytes into the file.
+        var png = (byte[])DefaultPortrait.Bytes.Clone();
+        Assert.Equal(2, png[25]);
+        png[24] = 4;
+
+        Assert.Equal("its header is not valid", PngCheck.Check(png).Problem);
+        Assert.Null(PngDecoder.Decode(png));
+    }
+
+    [Fact]
+    public void A_palette_image_without_its_palette_is_refused_by_the_check_and_the_decoder()
+    {
+        var png = (byte[])DefaultPortrait.Bytes.Clone();
+        png[24] = 8;
+        png[25] = 3;
+
+        Assert.Equal("its palette is missing", PngCheck.Check(png).Problem);
+        Assert.Null(PngDecoder.Decode(png));
+    }
 }
