@@ -11,7 +11,10 @@ namespace Deckard.Core.Events;
 /// </summary>
 public static class EventNotification
 {
-    /// <summary>Events whose data is longer than this go as the short form (the figure in <see cref="PayloadSql"/>).</summary>
+    /// <summary>
+    /// Events whose data is longer than this go as the short form. <see cref="PayloadSql"/> must be a constant, so it
+    /// repeats the figure; a unit test holds the two together.
+    /// </summary>
     public const int MaximumDataBytes = 7000;
 
     /// <summary>

@@ -17,26 +17,7 @@ internal static partial class AppHostStartupBenchmark
 
     public static async Task RunAsync(int runs)
     {
-        var baseline = new List<double>();
-        var cold = new List<Sample>();
-        var warm = new List<Sample>();
-        for (var run = 0; run < runs; run++)
-        {
-            baseline.Add(await MeasureBareServiceAsync());
-            var state = Directory.CreateTempSubdirectory("deckard-bench-").FullName;
-            try
-            {
-                cold.Add(await MeasureAppHostAsync(state));
-                warm.Add(await MeasureAppHostAsync(state));
-            }
-            finally
-            {
-                Directory.Delete(state, recursive: true);
-            }
-
-            Console.WriteLine($"run {run + 1}/{runs}: baseline {baseline[^1]:0.00} s, cold {cold[^1].StartSeconds:0.00} s, warm {warm[^1].StartSeconds:0.00} s");
-        }
-
+        var (baseline, cold, warm) = await MeasureRunsAsync(runs, warmToo: true);
         var baselineMedian = Median(baseline);
         Console.WriteLine();
         Console.WriteLine($"AppHost start-up on {Environment.ProcessorCount} cores, {runs} runs (median):");
@@ -53,23 +34,38 @@ internal static partial class AppHostStartupBenchmark
     /// <summary>Cold starts only (a new state folder each), with the bare-service baseline: medians in seconds.</summary>
     public static async Task<(double ColdSeconds, double BaselineSeconds)> MeasureColdAsync(int runs)
     {
+        var (baseline, cold, _) = await MeasureRunsAsync(runs, warmToo: false);
+        return (Median(cold.Select(sample => sample.StartSeconds)), Median(baseline));
+    }
+
+    /// <summary>Each run: the bare-service baseline, a cold start in a new state folder, and (if asked) a warm start in the same one.</summary>
+    private static async Task<(List<double> Baseline, List<Sample> Cold, List<Sample> Warm)> MeasureRunsAsync(int runs, bool warmToo)
+    {
         var baseline = new List<double>();
-        var cold = new List<double>();
+        var cold = new List<Sample>();
+        var warm = new List<Sample>();
         for (var run = 0; run < runs; run++)
         {
             baseline.Add(await MeasureBareServiceAsync());
             var state = Directory.CreateTempSubdirectory("deckard-bench-").FullName;
             try
             {
-                cold.Add((await MeasureAppHostAsync(state)).StartSeconds);
+                cold.Add(await MeasureAppHostAsync(state));
+                if (warmToo)
+                {
+                    warm.Add(await MeasureAppHostAsync(state));
+                }
             }
             finally
             {
                 Directory.Delete(state, recursive: true);
             }
+
+            Console.WriteLine($"run {run + 1}/{runs}: baseline {baseline[^1]:0.00} s, cold {cold[^1].StartSeconds:0.00} s" +
+                              (warmToo ? $", warm {warm[^1].StartSeconds:0.00} s" : ""));
         }
 
-        return (Median(cold), Median(baseline));
+        return (baseline, cold, warm);
     }
 
     private static void Print(string label, List<Sample> samples, double baseline)

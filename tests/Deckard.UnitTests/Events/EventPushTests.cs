@@ -30,6 +30,14 @@ public sealed class EventPushTests : IDisposable
     }
 
     [Fact]
+    public void The_payload_sql_sends_an_event_whole_up_to_the_documented_size_and_under_postgres_cap()
+    {
+        // PostgreSQL refuses a payload of 8,000 bytes or more; the whole form adds a session id, seq, type and time.
+        Assert.Contains($"octet_length(inserted.data::text) <= {EventNotification.MaximumDataBytes}\n", EventNotification.PayloadSql, StringComparison.Ordinal);
+        Assert.True(EventNotification.MaximumDataBytes + 32 + 20 + 64 + 20 + 4 < 8000);
+    }
+
+    [Fact]
     public void A_short_notification_names_only_its_session()
     {
         Assert.True(EventNotification.TryParse(_session.ToString("N"), out var session, out var parsed));
