@@ -105,7 +105,7 @@ public sealed class StepStore(NpgsqlDataSource dataSource, OutboxPublisher publi
     {
         var now = timeProvider.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // Most steps (routing, search, a turn's render) store their result in one batch: one round trip, committed as
+        // A step without artifacts (routing, web search) stores its result in one batch: one round trip, committed as
         // PostgreSQL's implicit transaction, the guarded completion first. A step that made artifacts completes the step
         // first in an explicit transaction, so an artifact's object is written only while this run holds the step.
         await using var transaction = result.Artifacts.Count > 0 ? await connection.BeginTransactionAsync(cancellationToken) : null;
