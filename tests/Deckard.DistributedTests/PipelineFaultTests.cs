@@ -207,13 +207,7 @@ public sealed class PipelineFaultTests : IAsyncLifetime
         var id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync(Question));
         await _pipeline.Sessions.FollowEventsAsync(id, stopAfter: e => e.Type == "step.started");
 
-        using var cancel = await _pipeline.Sessions.Http.PostAsync(new Uri($"/api/sessions/{id}/cancel", UriKind.Relative), null);
-        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
-        var events = await _pipeline.Sessions.WaitForEndAsync(id);
-
-        Assert.Equal("session.cancelled", events[^1].Type);
-        await WaitUntilAsync(async () => (await _pipeline.OpenAI.RequestsAsync("responses")).Count == 1
-            && (await _pipeline.Redis.GetDatabase().StreamPendingAsync("deckard:steps", "workers")).PendingMessageCount == 0);
+        await CancelWhileItsStepRunsAsync(id, "responses");
         var stored = await _pipeline.Sessions.EventsAsJsonAsync(id);
         Assert.DoesNotContain(stored, e => e.Type == "intent.classified");
         // The result, its events and the step's completion are one batch: none of it was stored.
@@ -229,19 +223,28 @@ public sealed class PipelineFaultTests : IAsyncLifetime
         var id = await _pipeline.Sessions.CreatedIdAsync(await _pipeline.Sessions.CreateWithPromptAsync("Paint a portrait of me", """{"intent":"avatar"}"""));
         await _pipeline.Sessions.FollowEventsAsync(id, stopAfter: e => e.Type == "step.started" && e.Data.GetProperty("step").GetString() == "portrait");
 
-        using var cancel = await _pipeline.Sessions.Http.PostAsync(new Uri($"/api/sessions/{id}/cancel", UriKind.Relative), null);
-        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
-        var events = await _pipeline.Sessions.WaitForEndAsync(id);
-
-        Assert.Equal("session.cancelled", events[^1].Type);
-        await WaitUntilAsync(async () => (await _pipeline.OpenAI.RequestsAsync("images")).Count == 1
-            && (await _pipeline.Redis.GetDatabase().StreamPendingAsync("deckard:steps", "workers")).PendingMessageCount == 0);
+        await CancelWhileItsStepRunsAsync(id, "images");
         // The drawn portrait arrived after the cancel: the run was overtaken, and its artifact went with it.
         Assert.Equal(0L, await _pipeline.ScalarAsync<long>("SELECT count(*) FROM artifacts WHERE session_id = @id", ("id", id)));
         var stored = await _pipeline.Sessions.EventsAsJsonAsync(id);
         Assert.DoesNotContain(stored, e => e.Type == "artifact.created");
         Assert.DoesNotContain(stored, e => e.Type == "step.completed" && e.Data.GetProperty("step").GetString() == "portrait");
         Assert.NotEqual("completed", await _pipeline.ScalarAsync<string>("SELECT state FROM steps WHERE session_id = @id AND name = 'portrait'", ("id", id)));
+    }
+
+    /// <summary>
+    /// Cancels the session while its step waits on the stand-in's <paramref name="endpoint"/>, then waits until the session
+    /// ended cancelled and the step's run has finished too (its one call made, its message acknowledged).
+    /// </summary>
+    private async Task CancelWhileItsStepRunsAsync(Guid id, string endpoint)
+    {
+        using var cancel = await _pipeline.Sessions.Http.PostAsync(new Uri($"/api/sessions/{id}/cancel", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        var events = await _pipeline.Sessions.WaitForEndAsync(id);
+
+        Assert.Equal("session.cancelled", events[^1].Type);
+        await WaitUntilAsync(async () => (await _pipeline.OpenAI.RequestsAsync(endpoint)).Count == 1
+            && (await _pipeline.Redis.GetDatabase().StreamPendingAsync("deckard:steps", "workers")).PendingMessageCount == 0);
     }
 
     /// <summary>The consumer (a worker's instance id) holding the session's message.</summary>
