@@ -103,6 +103,18 @@ read -r passed failed skipped < <(
         if (kv[1] == "notExecuted") s += kv[2];
       }
     } END { printf "%d %d %d\n", p, f, s }')
+# The failed .NET tests and the start of their messages, last, where a truncated log still shows them.
+if ((failed > 0)); then
+  echo "=== failed tests"
+  perl -0777 -ne '
+    while (/<UnitTestResult [^>]*?testName="([^"]*)"[^>]*?outcome="Failed"[^>]*>(.*?)<\/UnitTestResult>/sg) {
+      my ($name, $body) = ($1, $2);
+      my ($message) = $body =~ /<Message>(.*?)<\/Message>/s;
+      $message = substr($message // "(no message)", 0, 800);
+      for ($name, $message) { s/&#xD;//g; s/&#xA;/\n    /g; s/&quot;/"/g; s/&apos;/\x27/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/&/g; }
+      print "FAILED $name\n    $message\n";
+    }' "$results"/*.trx
+fi
 failed=$((failed + crashed + drift + web_failed + checks_failed))
 passed=$((passed + web_passed + checks_passed))
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"

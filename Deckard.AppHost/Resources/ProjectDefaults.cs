@@ -24,6 +24,8 @@ public static class ProjectDefaults
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithServiceDefaults(this IResourceBuilder<ProjectResource> builder)
     {
+        builder.ApplicationBuilder.Services.AddHttpClient();
+        builder.ApplicationBuilder.Services.TryAddSingleton<ReplicaReadiness>();
         builder.ApplicationBuilder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ReadyAnnouncement>());
         // Plain HTTP locally: many machines (and CI) have no trusted development certificate, and nothing here needs
         // one, so none is configured and the dashboard does not warn about its absence.

@@ -6,11 +6,12 @@ using Microsoft.Extensions.Logging;
 namespace Deckard.AppHost.Resources;
 
 /// <summary>
-/// Once every Deckard service is healthy, one console summary: where each one answers, and how to stop. The dashboard's
+/// Once every Deckard service is healthy, each of its replicas included, one console summary: where each one answers, and how to stop. The dashboard's
 /// login URL is printed by Aspire above it.
 /// </summary>
 internal sealed class ReadyAnnouncement(
-    DistributedApplicationModel model, ResourceNotificationService notifications, ILogger<ReadyAnnouncement> logger) : BackgroundService
+    DistributedApplicationModel model, ResourceNotificationService notifications, ReplicaReadiness replicas, ILogger<ReadyAnnouncement> logger)
+    : BackgroundService
 {
     public const string ReadyLine = "Deckard is ready";
 
@@ -23,6 +24,7 @@ internal sealed class ReadyAnnouncement(
         try
         {
             await Task.WhenAll(services.Select(service => notifications.WaitForResourceHealthyAsync(service.Name, stoppingToken)));
+            await replicas.WaitUntilEveryReplicaAnswersAsync(services, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -146,7 +146,7 @@ public sealed class TopologyTests : IClassFixture<TopologyFixture>
             ["Resources:api:Replicas"] = "2",
         };
         await using var second = await DeckardTestApp.StartAsync(_topology.Logs, settings);
-        var addresses = second.Instances("api").Select(ReplicaAddress).ToList();
+        var addresses = second.Instances("api").Select(replica => DeckardTestApp.OwnAddress(replica)!).ToList();
         Assert.Equal(2, addresses.Distinct().Count());
         using var one = new HttpClient { BaseAddress = addresses[0] };
         one.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", second.DevelopmentApiKey);
@@ -166,14 +166,6 @@ public sealed class TopologyTests : IClassFixture<TopologyFixture>
         Assert.Equal("image/png", media.Content.Headers.ContentType?.MediaType);
     }
 
-    /// <summary>Where one replica listens (its own port, not the proxy's): the ASPNETCORE_URLS Aspire started it with.</summary>
-    private static Uri ReplicaAddress(ResourceEvent replica)
-    {
-        var environment = File.ReadAllText($"/proc/{DeckardTestApp.ServiceProcessId(replica)}/environ").Split('\0');
-        var urls = environment.Single(variable => variable.StartsWith("ASPNETCORE_URLS=", StringComparison.Ordinal))["ASPNETCORE_URLS=".Length..];
-        return new Uri(urls.Split(';')[0]);
-    }
-
     [Fact]
     public void Every_resource_reports_running_and_healthy()
     {
@@ -182,5 +174,9 @@ public sealed class TopologyTests : IClassFixture<TopologyFixture>
         Assert.Equal(["api", "deckard", "openai-mock", "postgres", "redis", "runpod-mock", "workers"], resources.Select(r => r.Resource.Name).Distinct().Order());
         Assert.Equal(2, resources.Count(r => r.Resource.Name == "workers"));
         Assert.All(resources, resource => Assert.True(DeckardTestApp.IsHealthy(resource), $"{resource.ResourceId}: {resource.Snapshot.State?.Text} {resource.Snapshot.HealthStatus}"));
+        // Each service instance's own address is known, so the start-up wait could ask every replica itself.
+        var services = resources.Where(resource => resource.Snapshot.ResourceType == "Project").ToList();
+        Assert.Equal(5, services.Count);
+        Assert.All(services, service => Assert.NotNull(DeckardTestApp.OwnAddress(service)));
     }
 }

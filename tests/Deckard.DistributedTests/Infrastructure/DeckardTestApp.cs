@@ -3,6 +3,7 @@ using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Deckard.AppHost.Resources;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -25,6 +26,8 @@ public sealed class DeckardTestApp : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _lastLogLine = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopWatching = new();
     private Task _watching = Task.CompletedTask;
+
+    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(2) };
 
     private DeckardTestApp(DistributedApplication app, string stateDirectory, TestLogs logs, string developmentApiKey)
     {
@@ -218,11 +221,14 @@ public sealed class DeckardTestApp : IAsyncDisposable
         Assert.True(result.Success, $"{command} on {resourceName}: {result.Message}");
     }
 
-    /// <summary>Waits until every instance of every resource that runs something is Running and Healthy.</summary>
+    /// <summary>
+    /// Waits until every instance of every resource that runs something is Running and Healthy, and every service instance
+    /// answers on its own address.
+    /// </summary>
     public async Task WaitForAllHealthyAsync(TimeSpan? deadline = null)
     {
         using var timeout = new CancellationTokenSource(deadline ?? StartDeadline);
-        while (!RunningResources().All(IsHealthy) || RunningResources().Count == 0)
+        while (RunningResources() is var resources && (resources.Count == 0 || !resources.All(IsHealthy) || !await AllAnswerAsync(resources, timeout.Token)))
         {
             try
             {
@@ -231,25 +237,50 @@ public sealed class DeckardTestApp : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 var unhealthy = RunningResources().Where(state => !IsHealthy(state)).Select(state => $"{state.ResourceId} {state.Snapshot.State?.Text} {state.Snapshot.HealthStatus}");
-                throw new TimeoutException($"Not healthy in time: {string.Join(", ", unhealthy)}");
+                var silent = RunningResources().Where(state => IsHealthy(state) && OwnAddress(state) is not null).Select(state => $"{state.ResourceId} at {OwnAddress(state)}");
+                throw new TimeoutException($"Not healthy in time: {string.Join(", ", unhealthy)}; healthy but not answering on their own address: {string.Join(", ", silent)}");
             }
         }
     }
 
-    /// <summary>Waits until every instance of <paramref name="resourceName"/> is Running and Healthy, and returns them.</summary>
+    /// <summary>
+    /// Waits until every instance of <paramref name="resourceName"/> is Running and Healthy and answers on its own address,
+    /// and returns them.
+    /// </summary>
     public async Task<IReadOnlyList<ResourceEvent>> WaitForHealthyAsync(string resourceName, Func<IReadOnlyList<ResourceEvent>, bool>? also = null, TimeSpan? deadline = null)
     {
         using var timeout = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(90));
         while (true)
         {
             var instances = Instances(resourceName);
-            if (instances.Count > 0 && instances.All(IsHealthy) && (also?.Invoke(instances) ?? true))
+            if (instances.Count > 0 && instances.All(IsHealthy) && (also?.Invoke(instances) ?? true) && await AllAnswerAsync(instances, timeout.Token))
             {
                 return instances;
             }
 
             await Task.Delay(100, timeout.Token);
         }
+    }
+
+    /// <summary>Where a service instance listens itself (not its proxy); null for what is not a service.</summary>
+    public static Uri? OwnAddress(ResourceEvent instance) =>
+        instance.Snapshot.ResourceType == "Project" ? ReplicaReadiness.OwnAddress(instance) : null;
+
+    /// <summary>
+    /// Whether every service instance among <paramref name="instances"/> answers on its own address: Aspire checks a
+    /// replicated service's health through the proxy its replicas share, so one replica that answers marks them all Healthy.
+    /// </summary>
+    private static async Task<bool> AllAnswerAsync(IReadOnlyList<ResourceEvent> instances, CancellationToken cancellationToken)
+    {
+        foreach (var address in instances.Select(OwnAddress).OfType<Uri>())
+        {
+            if (!await ReplicaReadiness.AnswersAsync(Probe, address, cancellationToken))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static bool IsHealthy(ResourceEvent state) =>
