@@ -9,10 +9,13 @@ namespace Deckard.AppHost.Resources;
 /// </summary>
 public sealed class ReplicaReadiness(ResourceNotificationService notifications, IHttpClientFactory httpClients)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>Waits until each of <paramref name="services"/> has all its replicas running and answering <c>/health</c> themselves.</summary>
+    /// <summary>
+    /// Waits until each of <paramref name="services"/> that has more than one replica has them all running and answering
+    /// <c>/health</c> themselves.
+    /// </summary>
     public async Task WaitUntilEveryReplicaAnswersAsync(IReadOnlyList<ProjectResource> services, CancellationToken cancellationToken)
     {
         var instances = new ConcurrentDictionary<string, ResourceEvent>(StringComparer.Ordinal);
@@ -60,7 +63,9 @@ public sealed class ReplicaReadiness(ResourceNotificationService notifications, 
     private static async Task<bool> EveryReplicaAnswersAsync(
         IReadOnlyList<ProjectResource> services, ICollection<ResourceEvent> instances, HttpClient client, CancellationToken cancellationToken)
     {
-        foreach (var service in services)
+        var addresses = new List<Uri?>();
+        // A service of one replica was asked through the proxy by its health check: that was the replica itself.
+        foreach (var service in services.Where(service => service.GetReplicaCount() > 1))
         {
             var running = instances.Where(instance => instance.Resource == service && instance.Snapshot.State?.Text == KnownResourceStates.Running).ToList();
             if (running.Count < service.GetReplicaCount())
@@ -68,16 +73,16 @@ public sealed class ReplicaReadiness(ResourceNotificationService notifications, 
                 return false;
             }
 
-            foreach (var address in running.Select(OwnAddress))
-            {
-                if (address is null || !await AnswersAsync(client, address, cancellationToken))
-                {
-                    return false;
-                }
-            }
+            addresses.AddRange(running.Select(OwnAddress));
         }
 
-        return true;
+        if (addresses.Contains(null))
+        {
+            return false;
+        }
+
+        var answers = await Task.WhenAll(addresses.Select(address => AnswersAsync(client, address!, cancellationToken)));
+        return answers.All(answered => answered);
     }
 
     /// <summary>Whether the instance at <paramref name="address"/> answers <c>/health</c> with success (no answer in time is a no).</summary>

@@ -74,6 +74,19 @@ public sealed class ReplicaReadinessTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_service_of_one_replica_is_not_asked_again_its_health_check_already_reached_it()
+    {
+        var single = new ProjectResource("openai-mock");
+        await _notifications.PublishUpdateAsync(single, "openai-mock", snapshot => snapshot with
+        {
+            State = KnownResourceStates.Running,
+            EnvironmentVariables = [new("ASPNETCORE_URLS", $"http://127.0.0.1:{FreePort()}", true)],
+        });
+
+        await _readiness.WaitUntilEveryReplicaAnswersAsync([single], CancellationToken.None).WaitAsync(Deadline);
+    }
+
+    [Fact]
     public void The_own_address_is_the_first_of_the_urls_the_replica_was_started_with()
     {
         var snapshot = new CustomResourceSnapshot
