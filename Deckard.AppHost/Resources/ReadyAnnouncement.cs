@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Deckard.AppHost.Resources;
 
 /// <summary>
-/// Once every Deckard service is healthy, each of its replicas included, one console summary: where each one answers, and how to stop. The dashboard's
-/// login URL is printed by Aspire above it.
+/// Once every Deckard service is healthy, each of its replicas included, one console summary: where each one answers,
+/// and how to stop. The dashboard's login URL is printed by Aspire above it.
 /// </summary>
 internal sealed class ReadyAnnouncement(
     DistributedApplicationModel model, ResourceNotificationService notifications, ReplicaReadiness replicas, ILogger<ReadyAnnouncement> logger)
