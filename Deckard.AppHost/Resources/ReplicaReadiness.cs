@@ -81,12 +81,18 @@ public sealed class ReplicaReadiness(ResourceNotificationService notifications, 
             return false;
         }
 
-        var answers = await Task.WhenAll(addresses.Select(address => AnswersAsync(client, address!, cancellationToken)));
+        return await AllAnswerAsync(client, addresses.OfType<Uri>(), cancellationToken);
+    }
+
+    /// <summary>Whether every instance at <paramref name="addresses"/> answers <c>/health</c>, all asked at once.</summary>
+    public static async Task<bool> AllAnswerAsync(HttpClient client, IEnumerable<Uri> addresses, CancellationToken cancellationToken)
+    {
+        var answers = await Task.WhenAll(addresses.Select(address => AnswersAsync(client, address, cancellationToken)));
         return answers.All(answered => answered);
     }
 
     /// <summary>Whether the instance at <paramref name="address"/> answers <c>/health</c> with success (no answer in time is a no).</summary>
-    public static async Task<bool> AnswersAsync(HttpClient client, Uri address, CancellationToken cancellationToken)
+    private static async Task<bool> AnswersAsync(HttpClient client, Uri address, CancellationToken cancellationToken)
     {
         try
         {

@@ -270,18 +270,8 @@ public sealed class DeckardTestApp : IAsyncDisposable
     /// Whether every service instance among <paramref name="instances"/> answers on its own address: Aspire checks a
     /// replicated service's health through the proxy its replicas share, so one replica that answers marks them all Healthy.
     /// </summary>
-    private static async Task<bool> AllAnswerAsync(IReadOnlyList<ResourceEvent> instances, CancellationToken cancellationToken)
-    {
-        foreach (var address in instances.Select(OwnAddress).OfType<Uri>())
-        {
-            if (!await ReplicaReadiness.AnswersAsync(Probe, address, cancellationToken))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static Task<bool> AllAnswerAsync(IReadOnlyList<ResourceEvent> instances, CancellationToken cancellationToken) =>
+        ReplicaReadiness.AllAnswerAsync(Probe, instances.Select(OwnAddress).OfType<Uri>(), cancellationToken);
 
     public static bool IsHealthy(ResourceEvent state) =>
         state.Snapshot.State?.Text == KnownResourceStates.Running && state.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
